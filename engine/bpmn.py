@@ -1,0 +1,296 @@
+"""Parse, validate and lint a bundle of BPMN, DMN and form files.
+
+`check_bundle(files)` returns one `ParsedProcess` per executable process, or raises
+`DeploymentError` listing every problem with its file, element id and line. Nothing here
+touches the database.
+
+XML is parsed by us, before SpiffWorkflow sees it, with a parser that loads no DTD, resolves
+no entity and reaches no network; any DOCTYPE or ENTITY declaration is refused outright
+(billion laughs, external entities).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from jinja2 import TemplateSyntaxError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from engine import script_env
+from engine.errors import DeploymentError, Problem
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+DMN_SUFFIXES = (".dmn",)
+FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
+# spiff properties we read as sandboxed expressions (see engine/assignment.py)
+EXPRESSION_PROPERTIES = ("candidates", "dueAt", "priority")
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SAFE_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
+                            dtd_validation=False, huge_tree=False, remove_blank_text=False)
+
+
+@dataclass
+class ParsedProcess:
+    process_id: str
+    name: str
+    file_name: str
+    bpmn_xml: str
+    other_files: dict[str, str]
+    forms: dict[str, dict]
+    spec: object
+    subprocess_specs: dict
+    content_hash: str
+    is_startable: bool = True
+
+
+@dataclass
+class _Context:
+    files: dict[str, bytes]
+    problems: list[Problem] = field(default_factory=list)
+    trees: dict[str, etree._ElementTree] = field(default_factory=dict)
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, file: str, message: str, element_id: str = "", line: int | None = None):
+        if not line and element_id:
+            line = self.lines.get(file, {}).get(element_id)
+        self.problems.append(Problem(file=file, message=message, element_id=element_id or "", line=line))
+
+
+def read_bundle(directory: str | Path) -> dict[str, bytes]:
+    """Every BPMN, DMN and JSON file under `directory`, keyed by its relative POSIX path."""
+    root = Path(directory)
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.name.endswith(BPMN_SUFFIXES + DMN_SUFFIXES + (".json",)):
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def parse_xml(name: str, content: bytes) -> etree._ElementTree:
+    """Parse untrusted XML safely; raises DeploymentError for declarations or bad syntax."""
+    match = _DECLARATION.search(content)
+    if match:
+        line = content.count(b"\n", 0, match.start()) + 1
+        raise DeploymentError([Problem(
+            name, "DOCTYPE and ENTITY declarations are not allowed (XML entities are refused)", line=line)])
+    parser = etree.XMLParser(**_SAFE_PARSER_OPTIONS)
+    try:
+        return etree.ElementTree(etree.fromstring(content, parser))
+    except etree.XMLSyntaxError as exc:
+        raise DeploymentError([Problem(name, f"malformed XML: {exc.msg}", line=exc.lineno)]) from None
+
+
+def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
+    ctx = _Context(files=files)
+    bpmn_names = [n for n in files if n.endswith(BPMN_SUFFIXES)]
+    dmn_names = [n for n in files if n.endswith(DMN_SUFFIXES)]
+    if not bpmn_names:
+        raise DeploymentError([Problem("(bundle)", "no BPMN file in the bundle")])
+    for name in bpmn_names + dmn_names:
+        try:
+            tree = parse_xml(name, files[name])
+        except DeploymentError as exc:
+            ctx.problems.extend(exc.problems)
+            continue
+        ctx.trees[name] = tree
+        ctx.lines[name] = {el.get("id"): el.sourceline for el in tree.iter() if isinstance(el.tag, str)
+                           and el.get("id")}
+    if ctx.problems:
+        raise DeploymentError(ctx.problems)
+
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for name in dmn_names:
+        _guard(ctx, name, lambda n=name: parser.add_dmn_xml(ctx.trees[n].getroot(), filename=n))
+    for name in bpmn_names:
+        _guard(ctx, name, lambda n=name: parser.add_bpmn_xml(ctx.trees[n], filename=n))
+    if ctx.problems:
+        raise DeploymentError(ctx.problems)
+
+    parsed = []
+    called = set(parser.get_process_dependencies())
+    for process_id in parser.get_process_ids():
+        process_parser = parser.get_process_parser(process_id)
+        file_name = process_parser.filename
+        result = _guard(ctx, file_name, lambda pid=process_id: (
+            parser.get_spec(pid), parser.get_subprocess_specs(pid)))
+        if result is None:
+            continue
+        spec, subspecs = result
+        forms = _lint_specs(ctx, parser, [spec, *[s for s in subspecs.values() if s is not None]])
+        parsed.append(_assemble(ctx, parser, process_id, spec, subspecs, forms,
+                                is_startable=process_id not in called))
+    if ctx.problems:
+        raise DeploymentError(ctx.problems)
+    if not parsed:
+        raise DeploymentError([Problem(bpmn_names[0], "no executable process (isExecutable=\"true\")")])
+    return parsed
+
+
+def _guard(ctx: _Context, file_name: str, action):
+    """Run a SpiffWorkflow parser step, turning its exceptions into located problems."""
+    try:
+        return action()
+    except ValidationException as exc:
+        file = exc.file_name or file_name
+        element = exc.id or ""
+        line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
+        if not element and not line:
+            element, file = _element_from_message(ctx, str(exc), file)
+        ctx.add(file, _message(exc), element, line)
+    except etree.LxmlError as exc:
+        ctx.add(file_name, f"invalid XML: {exc}")
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+        ctx.add(file_name, f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def _message(exc: ValidationException) -> str:
+    text = exc.args[0] if exc.args else str(exc)
+    if "we found two items, perhaps a form has the same ID" in text:
+        missing = text.rsplit("(", 1)[-1].rstrip(")")
+        return f"a sequence flow points to the unknown element '{missing}'"
+    return text
+
+
+def _element_from_message(ctx: _Context, text: str, default_file: str) -> tuple[str, str]:
+    """For errors SpiffWorkflow does not locate (e.g. an unknown called process), find the element."""
+    quoted = re.findall(r"'([^']+)'", text)
+    for name, lines in ctx.lines.items():
+        for tree_name in quoted:
+            tree = ctx.trees[name]
+            hits = tree.xpath("//*[@calledElement=$v]", v=tree_name)
+            if hits:
+                return hits[0].get("id", ""), name
+            if tree_name in lines:
+                return tree_name, name
+    return "", default_file
+
+
+def _lint_specs(ctx: _Context, parser, specs) -> dict[str, dict]:
+    """Check every condition, script, expression, instruction and form a process uses."""
+    forms: dict[str, dict] = {}
+    for spec in specs:
+        file_name = spec.file
+        for task_spec in spec.task_specs.values():
+            element = getattr(task_spec, "bpmn_id", None) or ""
+            if not element:
+                continue
+            for source, mode, what in _code_of(task_spec):
+                failure = script_env.check(source, mode)
+                if failure:
+                    ctx.add(file_name, f"{what}: {failure[0]}", element)
+            ext = getattr(task_spec, "extensions", None) or {}
+            instructions = ext.get("instructionsForEndUser")
+            if instructions:
+                try:
+                    script_env.render_check(instructions)
+                except TemplateSyntaxError as exc:
+                    ctx.add(file_name, f"instructions: {exc.message}", element)
+            props = ext.get("properties", {}) or {}
+            for prop in EXPRESSION_PROPERTIES:
+                if props.get(prop):
+                    failure = script_env.check(props[prop], "eval")
+                    if failure:
+                        ctx.add(file_name, f"property {prop}: {failure[0]}", element)
+            for prop in FORM_PROPERTIES:
+                if props.get(prop):
+                    _load_form(ctx, file_name, element, props[prop], forms)
+            if isinstance(task_spec, MultiInstanceTask) and task_spec.data_input is None \
+                    and task_spec.cardinality is None:
+                ctx.add(file_name, "multi-instance task needs a collection or a cardinality", element)
+    return forms
+
+
+def _code_of(task_spec):
+    """(source, mode, description) for each piece of Python a task spec carries."""
+    for condition, target in getattr(task_spec, "cond_task_specs", None) or []:
+        if condition is not None:
+            yield condition.args[0], "eval", f"condition of the flow to '{target}'"
+    script = getattr(task_spec, "script", None)
+    if script:
+        yield script, "exec", "script"
+    for attr, label in (("prescript", "pre-script"), ("postscript", "post-script")):
+        if getattr(task_spec, attr, None):
+            yield getattr(task_spec, attr), "exec", label
+    if getattr(task_spec, "condition", None):
+        yield task_spec.condition, "eval", "completion condition"
+    event = getattr(task_spec, "event_definition", None)
+    if event is not None and getattr(event, "expression", None):
+        yield event.expression, "eval", "event expression"
+
+
+def _load_form(ctx: _Context, file_name: str, element: str, form_name: str, forms: dict):
+    if form_name in forms:
+        return
+    matches = [n for n in ctx.files if PurePosixPath(n).name == form_name]
+    if not matches:
+        ctx.add(file_name, f"form file '{form_name}' is not in the bundle", element)
+        return
+    if len(matches) > 1:
+        ctx.add(file_name, f"form file '{form_name}' is ambiguous: {', '.join(matches)}", element)
+        return
+    try:
+        form = json.loads(ctx.files[matches[0]].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        ctx.add(matches[0], f"form '{form_name}' is not valid JSON: {exc}", element, line)
+        return
+    if not isinstance(form, dict):
+        ctx.add(matches[0], f"form '{form_name}' must be a JSON object", element)
+        return
+    forms[form_name] = form
+
+
+def _assemble(ctx, parser, process_id, spec, subspecs, forms, is_startable) -> ParsedProcess:
+    main_file = parser.get_process_parser(process_id).filename
+    other = {}
+    for sub_id in subspecs:
+        sub_parser = parser.get_process_parser(sub_id)
+        if sub_parser is not None and sub_parser.filename != main_file:
+            other[sub_parser.filename] = ctx.files[sub_parser.filename].decode("utf-8")
+    for dmn_parser in parser.dmn_parsers.values():
+        if dmn_parser.filename in ctx.files and _uses_decision(spec, subspecs, dmn_parser):
+            other[dmn_parser.filename] = ctx.files[dmn_parser.filename].decode("utf-8")
+    main_xml = ctx.files[main_file].decode("utf-8")
+    digest = hashlib.sha256()
+    for name, text in [(main_file, main_xml), *sorted(other.items())]:
+        digest.update(f"{name}\0{text}\0".encode())
+    for name, form in sorted(forms.items()):
+        digest.update(f"{name}\0{json.dumps(form, sort_keys=True)}\0".encode())
+    return ParsedProcess(
+        process_id=process_id, name=spec.description or process_id, file_name=main_file,
+        bpmn_xml=main_xml, other_files=other, forms=forms, spec=spec, subprocess_specs=subspecs,
+        content_hash=digest.hexdigest(), is_startable=is_startable)
+
+
+def _uses_decision(spec, subspecs, dmn_parser) -> bool:
+    if dmn_parser.decision is None:
+        return False
+    table_ids = {table.id for table in dmn_parser.decision.decisionTables}
+    for one in [spec, *subspecs.values()]:
+        for task_spec in (one.task_specs.values() if one is not None else ()):
+            engine = getattr(task_spec, "dmnEngine", None)
+            if engine is not None and engine.decision_table.id in table_ids:
+                return True
+    return False
+
+
+def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker) -> None:
+    """Let `checker(name, form) -> [messages]` refuse form definitions; raises DeploymentError."""
+    problems, seen = [], set()
+    for item in parsed:
+        for name, form in item.forms.items():
+            if name in seen:
+                continue
+            seen.add(name)
+            path = next((n for n in files if PurePosixPath(n).name == name), name)
+            problems.extend(Problem(path, message) for message in checker(name, form))
+    if problems:
+        raise DeploymentError(problems)

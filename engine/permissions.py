@@ -1,0 +1,39 @@
+"""Who may see or do what. Pure rules over rows; services call them and raise PermissionDenied."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput, PermissionDenied
+from engine.models import HumanTask, HumanTaskCandidate, User, user_group
+
+
+def is_candidate(session: Session, task: HumanTask, user: User) -> bool:
+    my_groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
+    hit = session.scalar(
+        select(HumanTaskCandidate.id).where(
+            HumanTaskCandidate.human_task_id == task.id,
+            or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups)),
+        ).limit(1))
+    return hit is not None
+
+
+def can_work_on(session: Session, task: HumanTask, user: User) -> bool:
+    """The assignee, or, while nobody holds it, any candidate."""
+    if not user.is_active or user.is_auditor:
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return is_candidate(session, task, user)
+
+
+def require_admin(user: User | None, action: str) -> None:
+    if user is None or not user.is_active or not user.is_admin:
+        raise PermissionDenied(f"Only an administrator may {action}.", action=action)
+
+
+def require_reason(reason: str | None, action: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput(f"A reason is required to {action}.", errors={"reason": "required"}, action=action)
+    return text

@@ -1,0 +1,252 @@
+"""Pure functions on a `BpmnWorkflow`: start, advance, complete, inspect. No database here.
+
+SpiffWorkflow's `run()` checks nothing, so `complete` checks the task's state and data first.
+Engine failures (a script, a condition, a timer expression) become `ScriptError`; the failing
+task is left in SpiffWorkflow's ERROR state so the instance can be saved and retried.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.specs.Join import Join
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from engine import clock, dates
+from engine.errors import Conflict, InvalidInput, NotFound, ScriptError
+from engine.script_env import make_script_engine
+
+# SpiffWorkflow reads "now" from the `datetime` name of its timer module; point it at our clock.
+spiff_timer.datetime = clock.ClockDateTime
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task_guid: str
+    element_id: str
+    name: str
+    event_type: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingMessage:
+    task_guid: str
+    element_id: str
+    message_name: str
+
+
+def new_workflow(spec, subprocess_specs, data: dict | None = None) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=make_script_engine())
+    start = workflow.get_next_task(state=SpiffState.READY)
+    if data and start is not None:
+        start.data.update(copy.deepcopy(data))
+    return workflow
+
+
+def advance(workflow: BpmnWorkflow) -> None:
+    """Fire due timers and run engine tasks until only people, timers or messages can move on."""
+    try:
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        raise script_error(exc) from None
+    except Exception as exc:  # a bug in SpiffWorkflow itself; still locate what we can
+        raise ScriptError(f"{type(exc).__name__}: {exc}", detail=str(exc)) from None
+
+
+def script_error(exc: SpiffWorkflowException) -> ScriptError:
+    task = getattr(exc, "task", None)
+    task_spec = getattr(exc, "task_spec", None) or (task.task_spec if task is not None else None)
+    element = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "") or ""
+    name = getattr(task_spec, "bpmn_name", None) or element
+    line = getattr(exc, "line_number", None) or None
+    detail = str(exc)
+    where = f"'{name}' ({element})" if name != element else f"'{element}'"
+    text = f"Error in {where}" + (f", line {line}" if line else "") + f": {detail}"
+    return ScriptError(text, element_id=element, task_name=name, line=line, detail=detail)
+
+
+def find_task(workflow: BpmnWorkflow, task_guid: str):
+    try:
+        task = workflow.get_task_from_id(UUID(task_guid))
+    except (TaskNotFoundException, ValueError, KeyError):
+        task = None
+    if task is None:
+        raise NotFound(f"Task {task_guid} is not part of this instance.", task=task_guid)
+    return task
+
+
+def ready_human_tasks(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=SpiffState.READY, manual=True)
+
+
+def error_tasks(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=SpiffState.ERROR)
+
+
+def status_of(workflow: BpmnWorkflow) -> str:
+    if workflow.is_completed():
+        return "completed"
+    if error_tasks(workflow):
+        return "error"
+    if ready_human_tasks(workflow):
+        return "running"
+    return "waiting"
+
+
+def output_item_of(task) -> str | None:
+    """The output data item a multi-instance child must set, if any."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    if isinstance(parent_spec, MultiInstanceTask) and parent_spec.output_item is not None:
+        return parent_spec.output_item.bpmn_id
+    return None
+
+
+def complete(workflow: BpmnWorkflow, task_guid: str, data: dict) -> None:
+    """Complete a READY manual task with `data` and advance. Nothing changes if the checks fail."""
+    task = find_task(workflow, task_guid)
+    if not task.task_spec.manual:
+        raise Conflict("This is not a task for a person.", task=task_guid)
+    if task.state != SpiffState.READY:
+        raise Conflict(f"The task is {SpiffState.get_name(task.state)}, not READY.", task=task_guid)
+    output = output_item_of(task)
+    if output and output not in data and output not in task.data:
+        raise InvalidInput(f"The answer '{output}' is missing.", errors={output: "required"})
+    task.data.update(copy.deepcopy(data))
+    try:
+        task.run()
+    except SpiffWorkflowException as exc:
+        raise script_error(exc) from None
+    advance(workflow)
+
+
+def retry(workflow: BpmnWorkflow, data_patch: dict | None = None) -> list[str]:
+    """Reset every task in ERROR (with corrected data) and advance again; returns their element ids."""
+    failed = error_tasks(workflow)
+    for task in failed:
+        data = copy.deepcopy(task.parent.data) if task.parent is not None else {}
+        data.update(copy.deepcopy(data_patch or {}))
+        workflow.reset_from_task_id(task.id, data=data)
+    advance(workflow)
+    return [task.task_spec.bpmn_id or task.task_spec.name for task in failed]
+
+
+def cancel(workflow: BpmnWorkflow) -> None:
+    workflow.cancel()
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
+    timers = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = definition.details(task).value
+        if isinstance(definition, CycleTimerEventDefinition) and isinstance(value, dict):
+            value = value.get("next")
+        if not value:
+            continue
+        timers.append(WaitingTimer(
+            task_guid=str(task.id), element_id=task.task_spec.bpmn_id or task.task_spec.name,
+            name=definition.name or "", event_type=type(definition).__name__,
+            due_at=dates.to_datetime(value)))
+    return timers
+
+
+def waiting_messages(workflow: BpmnWorkflow) -> list[WaitingMessage]:
+    waits = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if isinstance(definition, MessageEventDefinition):
+            waits.append(WaitingMessage(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
+                                        definition.name))
+    return waits
+
+
+def message_matches(workflow: BpmnWorkflow, task_guid: str, correlation: dict | None) -> bool:
+    """True when the waiting task's data has every correlation key with the given value."""
+    if not correlation:
+        return True
+    task = find_task(workflow, task_guid)
+    return all(task.data.get(key) == value for key, value in correlation.items())
+
+
+def deliver_message(workflow: BpmnWorkflow, name: str, payload) -> None:
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+    except SpiffWorkflowException as exc:
+        raise script_error(exc) from None
+    advance(workflow)
+
+
+def compact(workflow: BpmnWorkflow) -> int:
+    """Drop finished history that nothing can reach any more; returns how many tasks went.
+
+    SpiffWorkflow keeps every task it ever ran, so a looping process grows without end and
+    every step (which walks the whole tree) and every save gets slower. Our audit trail keeps
+    the history, so the tree only needs what can still run. All unfinished tasks descend from
+    their lowest common ancestor L; everything that is not below L's parent P is finished.
+    That finished part is removed and P is hung directly under the root (the Start task, which
+    keeps the initial data). Nothing is removed while a join is waiting or ready, because joins
+    look at finished tasks of their sibling branches, and P is kept so a failed task can still
+    be retried from its parent's data.
+    """
+    root = workflow.task_tree
+    unfinished = [t for t in workflow.tasks.values() if not t.has_state(SpiffState.FINISHED_MASK)]
+    if not unfinished:
+        return 0
+    if any(isinstance(t.task_spec, Join) and t.has_state(SpiffState.WAITING | SpiffState.READY)
+           for t in unfinished):
+        return 0
+    lowest = _common_ancestor(unfinished)
+    keep_top = lowest.parent if lowest is not None else None
+    if keep_top is None or keep_top is root or keep_top.parent is root:
+        return 0
+    keep = {root.id}
+    stack = [keep_top]
+    while stack:
+        task = stack.pop()
+        keep.add(task.id)
+        stack.extend(task.children)
+    dropped = [tid for tid in workflow.tasks if tid not in keep]
+    for tid in dropped:
+        if tid in workflow.subprocesses:
+            workflow.delete_subprocess(workflow.tasks[tid])
+    root._children = [keep_top.id]
+    keep_top._parent = root.id
+    for tid in dropped:
+        workflow.tasks.pop(tid, None)
+    if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
+        workflow.last_task = keep_top
+    return len(dropped)
+
+
+def _common_ancestor(tasks):
+    path = []
+    node = tasks[0]
+    while node is not None:
+        path.append(node)
+        node = node.parent
+    path.reverse()  # root ... first task
+    index = {task.id: i for i, task in enumerate(path)}
+    deepest = len(path) - 1
+    for task in tasks[1:]:
+        node = task
+        while node is not None and node.id not in index:
+            node = node.parent
+        if node is None:
+            return None
+        deepest = min(deepest, index[node.id])
+    return path[deepest]

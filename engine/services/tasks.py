@@ -1,0 +1,199 @@
+"""Human tasks: the inbox query, claim / unclaim / reassign, and completion."""
+from __future__ import annotations
+
+import copy
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit, repository, runtime, validation
+from engine.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ScriptError,
+    TaskAlreadyCompleted,
+)
+from engine.models import HumanTask, HumanTaskCandidate, TaskState, User, user_group
+from engine.permissions import can_work_on, is_candidate, require_reason
+from engine.repository import StaleRevision
+from engine.services.instances import fail, record_projection
+from engine.services.users import get_user
+
+MAX_ATTEMPTS = 8
+WORKABLE = ("running", "waiting", "error")
+
+
+def get_task(session: Session, task_id: int, refresh: bool = False) -> HumanTask:
+    task = session.get(HumanTask, task_id, populate_existing=refresh)
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.", task=task_id)
+    return task
+
+
+def _require_open(task: HumanTask) -> None:
+    if task.state == TaskState.COMPLETED:
+        who = task.completed_by.display_name if task.completed_by else None
+        raise TaskAlreadyCompleted(task.title, who)
+    if task.state != TaskState.OPEN:
+        raise Conflict(f"Task '{task.title}' was ended by the process ({task.end_reason}).",
+                       task=task.title, reason=task.end_reason or "")
+
+
+def my_tasks_query(user: User, group_ids=None):
+    """Open tasks assigned to the user, or offered to the user or one of their groups."""
+    groups = group_ids if group_ids is not None else \
+        select(user_group.c.group_id).where(user_group.c.user_id == user.id)
+    offered = select(HumanTaskCandidate.human_task_id).where(
+        or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(groups)))
+    return select(HumanTask).where(
+        HumanTask.state == TaskState.OPEN,
+        or_(HumanTask.assignee_id == user.id, HumanTask.id.in_(offered)))
+
+
+def my_tasks(session: Session, user: User, limit: int = 50, offset: int = 0) -> list[HumanTask]:
+    query = my_tasks_query(user).order_by(HumanTask.due_at.is_(None), HumanTask.due_at,
+                                          HumanTask.priority.desc(), HumanTask.id)
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def claim(session: Session, task_id: int, actor: User) -> HumanTask:
+    task = get_task(session, task_id)
+    _require_open(task)
+    if task.assignee_id == actor.id:
+        return task
+    if not actor.is_admin and not (actor.is_active and not actor.is_auditor and is_candidate(session, task, actor)):
+        raise PermissionDenied("This task is not offered to you.", task=task.title)
+    taken = session.execute(
+        update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
+                                HumanTask.state == TaskState.OPEN)
+        .values(assignee_id=actor.id).execution_options(synchronize_session=False)).rowcount
+    session.refresh(task)
+    if taken != 1:
+        _require_open(task)
+        holder = task.assignee.display_name if task.assignee else "?"
+        raise Conflict(f"Task '{task.title}' is held by {holder}.", task=task.title, holder=holder)
+    audit.record(session, "task_claimed", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, after={"assignee": actor.username})
+    return task
+
+
+def unclaim(session: Session, task_id: int, actor: User, reason: str | None = None) -> HumanTask:
+    task = get_task(session, task_id)
+    _require_open(task)
+    if task.assignee_id is None:
+        return task
+    if task.assignee_id != actor.id:
+        if not actor.is_admin:
+            raise PermissionDenied("Only the holder or an administrator may release this task.")
+        reason = require_reason(reason, "release a task someone else holds")
+    before = task.assignee.username
+    task.assignee_id = None
+    session.flush()
+    session.refresh(task)
+    audit.record(session, "task_unclaimed", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, reason=reason, before={"assignee": before},
+                 after={"assignee": None})
+    return task
+
+
+def reassign(session: Session, task_id: int, to_username: str, actor: User, reason: str | None) -> HumanTask:
+    """Give a task to someone else: an administrator to anyone, the holder to another candidate."""
+    reason = require_reason(reason, "reassign a task")
+    task = get_task(session, task_id)
+    _require_open(task)
+    target = get_user(session, to_username)
+    if not target.is_active or target.is_auditor:
+        raise InvalidInput(f"{target.display_name} cannot take tasks.", errors={"assignee": "inactive"})
+    if not actor.is_admin:
+        if task.assignee_id != actor.id:
+            raise PermissionDenied("Only the holder or an administrator may reassign this task.")
+        if not is_candidate(session, task, target):
+            raise InvalidInput(f"{target.display_name} is not a candidate for this task.",
+                               errors={"assignee": "not_candidate"})
+    before = task.assignee.username if task.assignee else None
+    if not is_candidate(session, task, target):
+        task.candidates.append(HumanTaskCandidate(user_id=target.id))
+    task.assignee_id = target.id
+    session.flush()
+    session.refresh(task)
+    audit.record(session, "task_reassigned", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, reason=reason, before={"assignee": before},
+                 after={"assignee": target.username})
+    return task
+
+
+def complete_task(session: Session, task_id: int, data: dict, actor: User,
+                  reason: str | None = None) -> HumanTask:
+    """Complete a task with submitted data.
+
+    Only the holder, or a candidate while nobody holds it; an administrator with a reason.
+    Data is checked before the engine runs. The instance is saved with an optimistic revision
+    check: if someone else saved it meanwhile, the attempt is redone on fresh state, unless
+    this very task was completed by them, which raises TaskAlreadyCompleted naming them.
+    """
+    task = get_task(session, task_id)
+    _require_open(task)
+    override = False
+    if not can_work_on(session, task, actor):
+        if not actor.is_admin:
+            raise PermissionDenied("This task is not yours to complete.", task=task.title)
+        reason = require_reason(reason, "complete a task on someone else's behalf")
+        override = True
+    if not isinstance(data, dict):
+        raise InvalidInput("Submitted data must be an object.")
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            repository.forget(task.instance_id)
+            task = get_task(session, task_id, refresh=True)
+            _require_open(task)
+        try:
+            return _complete_once(session, task, data, actor, reason, override)
+        except StaleRevision:
+            session.expire_all()
+    raise Conflict("The instance is too busy; please try again.", task=task.title)
+
+
+def _complete_once(session, task, data, actor, reason, override) -> HumanTask:
+    instance = repository.get_instance(session, task.instance_id, refresh=True)
+    if instance.status not in WORKABLE:
+        raise Conflict(f"The process is {instance.status}; its tasks cannot be completed now.",
+                       status=instance.status)
+    workflow = repository.load(session, instance)
+    spiff_task = runtime.find_task(workflow, task.task_guid)
+    clean = validation.validate_submission(instance.version.forms, task, spiff_task, data)
+    before = copy.deepcopy({k: spiff_task.data.get(k) for k in clean})
+    error = None
+    try:
+        runtime.complete(workflow, task.task_guid, clean)
+    except ScriptError as exc:
+        error = exc
+    except (InvalidInput, Conflict):
+        repository.forget(instance.id)
+        raise
+    projection = repository.persist(session, instance, workflow, completed={task.task_guid: actor})
+    old, new = audit.changed(before, clean)
+    audit.record(session, "task_completed", actor, instance=instance, task_guid=task.task_guid,
+                 element_id=task.element_id, reason=reason, before=old, after=new,
+                 details={"title": task.title, "on_behalf": override} if override else {"title": task.title})
+    if error is not None:
+        fail(session, instance, error, actor, already_saved=True)
+    record_projection(session, instance, projection, actor)
+    session.refresh(task)
+    return task
+
+
+def next_task_for(session: Session, user: User, instance_id: int) -> HumanTask | None:
+    """The user's next open task in the same instance, if any."""
+    query = my_tasks_query(user).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
+    return session.scalars(query.limit(1)).first()
+
+
+def load_task_context(session: Session, task: HumanTask) -> dict:
+    """The data a READY task sees (for forms and read-only context)."""
+    instance = repository.get_instance(session, task.instance_id)
+    workflow = repository.peek(session, instance)
+    if task.state != TaskState.OPEN:
+        raise Conflict("The task is no longer open.", task=task.title)
+    return runtime.find_task(workflow, task.task_guid).data

@@ -1,0 +1,129 @@
+"""Users and groups. Passwords are hashed with Argon2id (argon2-cffi); no plain text is kept."""
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.models import Group, User, user_group
+
+_hasher = PasswordHasher()
+USERNAME = re.compile(r"^[\w.\-@]{2,64}$")
+MIN_PASSWORD = 8
+
+
+def use_fast_hashing_for_tests() -> None:
+    """Cheap Argon2 parameters: only for test suites, where thousands of hashes would be slow."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters.",
+                           errors={"password": "too_short"}, minimum=MIN_PASSWORD)
+    return _hasher.hash(password)
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"No user '{username}'.", user=username)
+    return user
+
+
+def get_group(session: Session, name: str) -> Group:
+    group = session.scalar(select(Group).where(Group.name == name))
+    if group is None:
+        raise NotFound(f"No group '{name}'.", group=name)
+    return group
+
+
+def create_user(session: Session, username: str, display_name: str, actor: User | None, *,
+                password: str | None = None, email: str | None = None, is_admin: bool = False,
+                is_auditor: bool = False, locale: str = "zh_CN") -> User:
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise InvalidInput("A user name has 2 to 64 letters, digits or . _ - @.",
+                           errors={"username": "invalid"})
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"The user name '{username}' is taken.", user=username)
+    user = User(username=username, display_name=display_name.strip() or username, email=email,
+                password_hash=hash_password(password) if password else None, is_admin=is_admin,
+                is_auditor=is_auditor, locale=locale)
+    session.add(user)
+    session.flush()
+    audit.record(session, "user_created", actor, details={
+        "username": username, "display_name": user.display_name, "is_admin": is_admin,
+        "is_auditor": is_auditor})
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this password, or None. Rehashes when the parameters changed."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.is_active or not user.password_hash:
+        _hasher.hash(password or "x")  # spend the same time whether or not the user exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def set_password(session: Session, user: User, new_password: str, actor: User | None,
+                 old_password: str | None = None) -> None:
+    """Change a password; a user changing their own must give the old one."""
+    if actor is not None and actor.id == user.id:
+        try:
+            _hasher.verify(user.password_hash or "", old_password or "")
+        except (VerificationError, InvalidHashError):
+            raise InvalidInput("The current password is wrong.", errors={"old_password": "wrong"}) from None
+    user.password_hash = hash_password(new_password)
+    audit.record(session, "password_changed", actor, details={"username": user.username})
+
+
+def create_group(session: Session, name: str, actor: User | None, title: str = "") -> Group:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("A group needs a name.", errors={"name": "required"})
+    if session.scalar(select(Group.id).where(Group.name == name)) is not None:
+        raise Conflict(f"The group '{name}' exists already.", group=name)
+    group = Group(name=name, title=title or name)
+    session.add(group)
+    session.flush()
+    audit.record(session, "group_created", actor, details={"name": name, "title": group.title})
+    return group
+
+
+def add_to_group(session: Session, username: str, group_name: str, actor: User | None) -> bool:
+    """Add a user to a group; False when they were a member already."""
+    user, group = get_user(session, username), get_group(session, group_name)
+    if group in user.groups:
+        return False
+    user.groups.append(group)
+    session.flush()
+    audit.record(session, "group_member_added", actor, details={"username": username, "group": group_name})
+    return True
+
+
+def remove_from_group(session: Session, username: str, group_name: str, actor: User | None) -> bool:
+    user, group = get_user(session, username), get_group(session, group_name)
+    if group not in user.groups:
+        return False
+    user.groups.remove(group)
+    session.flush()
+    audit.record(session, "group_member_removed", actor, details={"username": username, "group": group_name})
+    return True
+
+
+def group_ids(session: Session, user: User) -> list[int]:
+    return list(session.scalars(select(user_group.c.group_id).where(user_group.c.user_id == user.id)))

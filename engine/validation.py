@@ -1,0 +1,86 @@
+"""Checking submitted task data before the engine sees it.
+
+A user task's JSON Schema (named by `formJsonSchemaFilename`) may contain Jinja, rendered with
+the task's data first, and `"anyOf": ["options_from_task_data_var:NAME"]`, replaced by the
+options held in that task data variable (SpiffArena's convention). Data is then validated with
+the `jsonschema` library and reduced to JSON-safe values.
+"""
+from __future__ import annotations
+
+import json
+
+from jsonschema import Draft7Validator
+from jsonschema.validators import validator_for
+
+from engine.errors import InvalidInput
+from engine.script_env import GUARDS, HELPERS, SAFE_BUILTINS, render_text
+from engine.serializer import json_safe
+
+OPTIONS_PREFIX = "options_from_task_data_var:"
+RESERVED = frozenset(HELPERS) | frozenset(SAFE_BUILTINS) | frozenset(GUARDS) | {"lane_owners"}
+
+
+def resolve_schema(schema: dict, task_data: dict) -> dict:
+    """Render Jinja in the schema with task data and expand `options_from_task_data_var`."""
+    text = json.dumps(schema, ensure_ascii=False)
+    if "{{" in text or "{%" in text:
+        schema = json.loads(render_text(text, task_data))
+    return _expand_options(schema, task_data)
+
+
+def _expand_options(node, task_data):
+    if isinstance(node, dict):
+        result = {}
+        for key, value in node.items():
+            if key == "anyOf" and isinstance(value, list) and len(value) == 1 \
+                    and isinstance(value[0], str) and value[0].startswith(OPTIONS_PREFIX):
+                options = task_data.get(value[0][len(OPTIONS_PREFIX):]) or []
+                result[key] = [_option(o) for o in options] or [{"enum": [None], "title": "-"}]
+            else:
+                result[key] = _expand_options(value, task_data)
+        return result
+    if isinstance(node, list):
+        return [_expand_options(v, task_data) for v in node]
+    return node
+
+
+def _option(option):
+    if isinstance(option, dict):
+        value = option.get("value", option.get("id"))
+        return {"enum": [value], "title": str(option.get("label", option.get("title", value)))}
+    return {"enum": [option], "title": str(option)}
+
+
+def schema_errors(schema: dict, data: dict) -> dict[str, str]:
+    cls = validator_for(schema, default=Draft7Validator)
+    errors = {}
+    for error in sorted(cls(schema).iter_errors(data), key=lambda e: list(e.path)):
+        path = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required" and error.message.startswith("'"):
+            missing = error.message.split("'")[1]
+            path = f"{path}.{missing}" if path else missing
+        custom = error.schema.get("validationErrorMessage") if isinstance(error.schema, dict) else None
+        errors.setdefault(path or "(form)", custom or error.message)
+    return errors
+
+
+def validate_submission(forms: dict, task_row, spiff_task, data: dict) -> dict:
+    """JSON-safe, schema-checked data for this task, or InvalidInput naming each bad field."""
+    clean = json_safe(data)
+    bad = sorted(k for k in clean if k.startswith("_") or k in RESERVED)
+    if bad:
+        raise InvalidInput(f"Field names not allowed: {', '.join(bad)}.",
+                           errors={k: "reserved" for k in bad})
+    schema = (forms or {}).get(task_row.form_key) if task_row.form_key else None
+    if schema:
+        declared = schema.get("properties")
+        if isinstance(declared, dict) and schema.get("additionalProperties") is not True:
+            unknown = sorted(k for k in clean if k not in declared)
+            if unknown:
+                raise InvalidInput(f"Fields not in the form: {', '.join(unknown)}.",
+                                   errors={k: "unknown" for k in unknown})
+        resolved = resolve_schema(schema, spiff_task.data)
+        errors = schema_errors(resolved, clean)
+        if errors:
+            raise InvalidInput("Some answers are missing or invalid.", errors=errors)
+    return clean

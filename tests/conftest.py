@@ -1,0 +1,142 @@
+"""Shared fixtures.
+
+The database is SQLite in a temporary file, or PostgreSQL when `DATABASE_URL` names a database
+whose name contains "test" (CI's second run). The schema is built once per session through
+the Alembic migrations, and every test leaves the tables empty again, so tests can commit from
+several threads and still not see each other's rows.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from engine import bpmn, clock, repository
+from engine.db import Base, make_engine, make_session_factory
+from engine.models import User
+from engine.services import instances, processes, users
+from web.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_configure(config):
+    users.use_fast_hashing_for_tests()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        name = make_url(url).database or ""
+        if "test" not in name:
+            pytest.exit(f"Refusing to run tests against '{name}': DATABASE_URL must name a test database.")
+        if not url.startswith("sqlite"):
+            _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'pingyi-test.db'}"
+    upgrade(url, str(ROOT / "migrations"))
+    return url
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url):
+    engine = make_engine(database_url, pool_size=20, max_overflow=20) \
+        if not database_url.startswith("sqlite") else make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def sessions(db_engine):
+    """A session factory on the test database; every table is emptied afterwards."""
+    yield make_session_factory(db_engine)
+    _empty_tables(db_engine)
+
+
+@pytest.fixture
+def session(sessions):
+    s = sessions()
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    clock.reset()
+    repository.clear_caches()
+    yield
+    clock.reset()
+    repository.clear_caches()
+
+
+@pytest.fixture
+def make_user(session):
+    """make_user('alice', groups=['评议办'], is_admin=True) -> User (groups created on demand)."""
+
+    def make(username: str, groups=(), password: str | None = None, **flags) -> User:
+        user = users.create_user(session, username, flags.pop("display_name", username.title()), None,
+                                 password=password, **flags)
+        for group in groups:
+            try:
+                users.get_group(session, group)
+            except Exception:
+                users.create_group(session, group, None)
+            users.add_to_group(session, username, group, None)
+        session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user("admin", is_admin=True)
+
+
+def bundle(*names: str) -> dict[str, bytes]:
+    """The files of one or more folders under tests/data, as a deployment bundle."""
+    files: dict[str, bytes] = {}
+    for name in names:
+        for path, content in bpmn.read_bundle(DATA / name).items():
+            files[f"{name}/{path}"] = content
+    return files
+
+
+@pytest.fixture
+def deploy(session, admin):
+    def do(*names: str):
+        return processes.deploy(session, bundle(*names), admin)
+
+    return do
+
+
+@pytest.fixture
+def start(session, admin):
+    def do(process_id: str, data: dict | None = None, actor=None, **kwargs):
+        return instances.start_instance(session, process_id, actor or admin, data or {}, **kwargs)
+
+    return do

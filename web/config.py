@@ -1,0 +1,43 @@
+"""Configuration: defaults, then environment variables (`DATABASE_URL`, `PINGYI_*`)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'pingyi.db'}"
+
+
+def load_secret_key(instance_path: str) -> str:
+    """`PINGYI_SECRET_KEY`, else a random key kept in instance/secret_key (never in the repository)."""
+    if os.environ.get("PINGYI_SECRET_KEY"):
+        return os.environ["PINGYI_SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    config = {
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
+        "PROCESSES_DIR": os.environ.get("PINGYI_PROCESSES_DIR") or str(REPO_ROOT / "processes"),
+        "MIGRATIONS_DIR": str(REPO_ROOT / "migrations"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PINGYI_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("PINGYI_SECURE_COOKIES", "0") == "1",
+        "TIMER_INTERVAL_SECONDS": float(os.environ.get("PINGYI_TIMER_INTERVAL", "30")),
+    }
+    config.update(overrides or {})
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = load_secret_key(instance_path)
+    return config

@@ -1,0 +1,74 @@
+"""`pingyi demo`: demo users, groups and instances for `make run` (idempotent).
+
+No password is stored in the repository: the demo password comes from `PINGYI_DEMO_PASSWORD`
+or is generated once into instance/demo-password.txt and printed.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from engine.models import Group, ProcessInstance, User
+from engine.services import instances, processes, users
+from web.db import get_session
+
+GROUPS = [
+    ("评议办", "常委会办公室（评议办）"),
+    ("主任会议", "常委会党组 / 主任会议"),
+    ("责任委室", "责任委室（工委）"),
+    ("被评议部门", "被评议部门联络员"),
+    ("评议调查组", "评议调查组"),
+]
+
+PEOPLE = [
+    ("admin", "系统管理员", [], {"is_admin": True}),
+    ("auditor", "审计员", [], {"is_auditor": True}),
+    ("office", "王秀英（评议办）", ["评议办"], {}),
+    ("chair", "李建国（主任会议）", ["主任会议"], {}),
+    ("committee", "陈静（责任委室）", ["责任委室"], {}),
+    ("dept_edu", "张伟（教育局联络员）", ["被评议部门"], {}),
+    ("dept_health", "刘洋（卫健局联络员）", ["被评议部门"], {}),
+    ("investigator", "赵敏（调查组）", ["评议调查组"], {}),
+]
+
+
+def demo_password() -> str:
+    if os.environ.get("PINGYI_DEMO_PASSWORD"):
+        return os.environ["PINGYI_DEMO_PASSWORD"]
+    path = Path(current_app.instance_path) / "demo-password.txt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@click.command("demo")
+def demo_command():
+    """Load demo users, groups and instances (skips what exists)."""
+    session = get_session()
+    password = demo_password()
+    for name, title in GROUPS:
+        if session.scalar(select(Group.id).where(Group.name == name)) is None:
+            users.create_group(session, name, None, title=title)
+    for username, display, groups, flags in PEOPLE:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            users.create_user(session, username, display, None, password=password, **flags)
+        for group in groups:
+            users.add_to_group(session, username, group, None)
+    if session.scalar(select(ProcessInstance.id).limit(1)) is None:
+        for version in processes.list_latest(session):
+            for data in DEMO_STARTS.get(version.process_id, []):
+                instances.start_instance(session, version.process_id, None, data["data"],
+                                         title=data["title"], business_key=data["key"])
+    session.commit()
+    click.echo(f"Demo data ready. Sign in as any of: {', '.join(p[0] for p in PEOPLE)}")
+    click.echo(f"Demo password: {password}")
+
+
+DEMO_STARTS: dict[str, list[dict]] = {}
