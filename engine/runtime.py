@@ -72,7 +72,10 @@ def script_error(exc: SpiffWorkflowException) -> ScriptError:
     element = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "") or ""
     name = getattr(task_spec, "bpmn_name", None) or element
     line = getattr(exc, "line_number", None) or None
-    detail = str(exc)
+    detail = str(exc).strip()
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and not isinstance(cause, SpiffWorkflowException) and str(cause) not in detail:
+        detail += f" ({type(cause).__name__}: {cause})"
     where = f"'{name}' ({element})" if name != element else f"'{element}'"
     text = f"Error in {where}" + (f", line {line}" if line else "") + f": {detail}"
     return ScriptError(text, element_id=element, task_name=name, line=line, detail=detail)
@@ -136,9 +139,8 @@ def retry(workflow: BpmnWorkflow, data_patch: dict | None = None) -> list[str]:
     """Reset every task in ERROR (with corrected data) and advance again; returns their element ids."""
     failed = error_tasks(workflow)
     for task in failed:
-        data = copy.deepcopy(task.parent.data) if task.parent is not None else {}
-        data.update(copy.deepcopy(data_patch or {}))
-        workflow.reset_from_task_id(task.id, data=data)
+        workflow.reset_from_task_id(task.id)  # READY again, with its parent's data
+        task.data.update(copy.deepcopy(data_patch or {}))
     advance(workflow)
     return [task.task_spec.bpmn_id or task.task_spec.name for task in failed]
 

@@ -10,8 +10,8 @@ helper functions. Compiled code is cached by source text.
 """
 from __future__ import annotations
 
-import ast
 import operator
+import re
 from functools import lru_cache
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -56,28 +56,45 @@ class Policy(RestrictingNodeTransformer):
             self.error(node, f'"{node.id}" is not allowed')
         return super().visit_Name(node)
 
+    def visit_Attribute(self, node):
+        if node.attr in ("format", "format_map"):
+            self.error(node, f'".{node.attr}()" is not allowed; use f-strings or "+"')
+        return super().visit_Attribute(node)
+
+
+class SandboxError(SyntaxError):
+    """Code the sandbox refuses to compile; `lineno` is the first offending line."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = [m.split(": ", 1)[1] if LINE_PREFIX.match(m) else m for m in messages]
+        match = LINE_PREFIX.match(messages[0]) if messages else None
+        super().__init__("; ".join(self.messages))
+        self.lineno = int(match.group(1)) if match else 1
+
+
+LINE_PREFIX = re.compile(r"^Line (\d+): ")
+
 
 @lru_cache(maxsize=4096)
+def _compile(source: str, mode: str):
+    try:
+        return compile_restricted(source, filename="<string>", mode=mode, policy=Policy)
+    except SyntaxError as exc:
+        messages = exc.args[0] if exc.args and isinstance(exc.args[0], (tuple, list)) else [str(exc)]
+        raise SandboxError(list(messages)) from None
+
+
 def compile_code(source: str, mode: str):
-    """Compile with the restricting policy; raises SyntaxError naming the line of each problem."""
-    return compile_restricted(source, filename="<string>", mode=mode, policy=Policy)
+    """Compile with the restricting policy; raises SandboxError naming the line of each problem."""
+    return _compile(source, mode)
 
 
 def check(source: str, mode: str) -> tuple[str, int | None] | None:
     """Lint a script ('exec') or an expression ('eval'): None when fine, else (message, line)."""
     try:
-        ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        return (exc.msg or "invalid syntax", exc.lineno)
-    try:
         compile_code(source, mode)
-    except SyntaxError as exc:
-        text = str(exc.msg if hasattr(exc, "msg") else exc)
-        line = None
-        if text.startswith("Line "):
-            head = text.split(":", 1)[0][5:]
-            line = int(head) if head.isdigit() else None
-        return (text, line)
+    except SandboxError as exc:
+        return ("; ".join(exc.messages), exc.lineno)
     return None
 
 

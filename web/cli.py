@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from engine import audit
 from engine.errors import DeploymentError, EngineError
@@ -41,14 +41,18 @@ def unit_of_work():
         raise
 
 
-def _json_option(value: str | None, name: str) -> dict | None:
+def _json_value(value: str | None, name: str):
     if value is None:
         return None
     try:
-        parsed = json.loads(value)
+        return json.loads(value)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not valid JSON: {exc.msg}", param_hint=name) from None
-    if not isinstance(parsed, dict):
+
+
+def _json_option(value: str | None, name: str) -> dict | None:
+    parsed = _json_value(value, name)
+    if parsed is not None and not isinstance(parsed, dict):
         raise click.BadParameter("must be a JSON object", param_hint=name)
     return parsed
 
@@ -65,6 +69,7 @@ def init_app(app) -> None:
 
 
 @click.command("deploy")
+@with_appcontext
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 def deploy_command(path):
     """Deploy the BPMN/DMN/form bundle in PATH (default: processes/)."""
@@ -85,6 +90,7 @@ def deploy_command(path):
 
 
 @click.command("run-timers")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
 @click.option("--interval", type=float, default=None, help="Seconds between polls (default from config).")
 def run_timers_command(once, interval):
@@ -101,6 +107,7 @@ def run_timers_command(once, interval):
 
 
 @click.command("verify-audit")
+@with_appcontext
 def verify_audit_command():
     """Check the audit hash chain; names the first broken link."""
     count, broken = audit.verify(get_session())
@@ -111,7 +118,7 @@ def verify_audit_command():
     sys.exit(1)
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group():
     """Manage users."""
 
@@ -168,7 +175,7 @@ def users_list():
         click.echo(f"{user.username}\t{user.display_name}\t{flags}\t{groups}")
 
 
-@click.group("groups")
+@click.group("groups", cls=AppGroup)
 def groups_group():
     """Manage groups (lanes name groups)."""
 
@@ -182,7 +189,7 @@ def groups_create(name, title):
     click.echo(f"Group {name} created.")
 
 
-@click.group("instances")
+@click.group("instances", cls=AppGroup)
 def instances_group():
     """Start and inspect process instances."""
 
@@ -209,7 +216,7 @@ def instances_list():
         click.echo(f"{item.id}\t{item.process_id} v{item.version.version}\t{item.status}\t{item.title}")
 
 
-@click.group("messages")
+@click.group("messages", cls=AppGroup)
 def messages_group():
     """Deliver BPMN messages."""
 
@@ -221,7 +228,7 @@ def messages_group():
 @click.option("--instance", "instance_id", type=int, default=None)
 def messages_send(name, payload, correlation, instance_id):
     with unit_of_work() as session:
-        delivered = messages.deliver(session, name, json.loads(payload) if payload else None, None,
+        delivered = messages.deliver(session, name, _json_value(payload, "--payload"), None,
                                      correlation=_json_option(correlation, "--correlation"),
                                      instance_id=instance_id)
     click.echo(f"Delivered to instance(s): {', '.join(map(str, delivered))}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from engine.models import Group, ProcessInstance, User
@@ -49,6 +50,7 @@ def demo_password() -> str:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load demo users, groups and instances (skips what exists)."""
     session = get_session()

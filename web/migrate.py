@@ -5,6 +5,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import current_app
+from flask.cli import AppGroup
 
 
 def alembic_config(database_url: str, migrations_dir: str) -> Config:
@@ -22,7 +23,7 @@ def _config() -> Config:
     return alembic_config(current_app.config["DATABASE_URL"], current_app.config["MIGRATIONS_DIR"])
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group():
     """Database schema (Alembic migrations)."""
 

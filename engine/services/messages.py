@@ -36,7 +36,6 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
         instance = repository.get_instance(session, wait_instance, refresh=True)
         workflow = repository.load(session, instance)
         if not any(runtime.message_matches(workflow, guid, correlation) for guid in guids):
-            repository.forget(instance.id)
             continue
         error = None
         try:
@@ -53,5 +52,5 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
     if not delivered:
         raise NoMessageRecipient(f"No instance is waiting for the message '{name}'"
                                  + (f" with {correlation}" if correlation else "") + ".",
-                                 message=name)
+                                 name=name)
     return delivered

@@ -145,7 +145,6 @@ def complete_task(session: Session, task_id: int, data: dict, actor: User,
         raise InvalidInput("Submitted data must be an object.")
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
-            repository.forget(task.instance_id)
             task = get_task(session, task_id, refresh=True)
             _require_open(task)
         try:
@@ -169,9 +168,6 @@ def _complete_once(session, task, data, actor, reason, override) -> HumanTask:
         runtime.complete(workflow, task.task_guid, clean)
     except ScriptError as exc:
         error = exc
-    except (InvalidInput, Conflict):
-        repository.forget(instance.id)
-        raise
     projection = repository.persist(session, instance, workflow, completed={task.task_guid: actor})
     old, new = audit.changed(before, clean)
     audit.record(session, "task_completed", actor, instance=instance, task_guid=task.task_guid,

@@ -1,0 +1,78 @@
+"""The audit trail: every change recorded, chained by hash, tampering detected."""
+from __future__ import annotations
+
+from sqlalchemy import select, text, update
+
+from engine import audit
+from engine.models import AuditEvent, HumanTask
+from engine.services import tasks
+
+
+def run_some_work(session, deploy, start, make_user):
+    deploy("approval")
+    drafter = make_user("drafter", groups=["起草人"])
+    instance = start("approval", {"unit": "教育局"})
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    tasks.claim(session, task.id, drafter)
+    tasks.complete_task(session, task.id, {"title": "方案一"}, drafter)
+    session.commit()
+    return instance
+
+
+def test_events_are_chained_and_verify(session, deploy, start, make_user):
+    run_some_work(session, deploy, start, make_user)
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.event_type for e in events] == [
+        "user_created", "version_deployed", "user_created", "group_created", "group_member_added",
+        "instance_started", "task_claimed", "task_completed"]
+    assert events[0].prev_hash == audit.GENESIS
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert audit.verify(session) == (len(events), None)
+
+
+def test_an_edited_row_is_reported(session, deploy, start, make_user):
+    run_some_work(session, deploy, start, make_user)
+    target = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_claimed")).one()
+    # tamper directly in the database, as someone with SQL access would
+    session.execute(update(AuditEvent).where(AuditEvent.id == target.id).values(actor_name="someone_else"))
+    session.commit()
+    session.expire_all()
+    count, broken = audit.verify(session)
+    assert broken is not None and broken.event_id == target.id
+    assert "content does not match" in broken.problem
+
+
+def test_an_edited_json_value_is_reported(session, deploy, start, make_user):
+    run_some_work(session, deploy, start, make_user)
+    target = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_completed")).one()
+    session.execute(update(AuditEvent).where(AuditEvent.id == target.id).values(data_after={"title": "篡改"}))
+    session.commit()
+    session.expire_all()
+    assert audit.verify(session)[1].event_id == target.id
+
+
+def test_a_deleted_row_is_reported(session, deploy, start, make_user):
+    run_some_work(session, deploy, start, make_user)
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    victim_id, follower_id = events[2].id, events[3].id
+    session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": victim_id})
+    session.commit()
+    session.expire_all()
+    broken = audit.verify(session)[1]
+    assert broken.event_id == follower_id and "link" in broken.problem
+
+
+def test_a_removed_tail_is_reported(session, deploy, start, make_user):
+    run_some_work(session, deploy, start, make_user)
+    last_id = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+    session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": last_id})
+    session.commit()
+    session.expire_all()
+    broken = audit.verify(session)[1]
+    assert broken is not None and broken.event_id == last_id and "removed" in broken.problem
+
+
+def test_changed_values_are_recorded_before_and_after():
+    before = {"title": "旧", "score": 3, "same": 1}
+    assert audit.changed(before, {"title": "新", "same": 1, "added": True}) == (
+        {"title": "旧", "added": None}, {"title": "新", "added": True})

@@ -1,0 +1,141 @@
+"""The `pingyi` command line, driven through Flask's CLI test runner on the test database."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.models import AuditEvent, Group, ProcessVersion, User
+from engine.services import users
+from tests.conftest import DATA
+from web import create_app
+from web.demo import GROUPS, PEOPLE
+
+APPROVAL = DATA / "approval"
+
+
+@pytest.fixture
+def app(database_url, sessions):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True})
+    yield app
+    app.extensions["pingyi.engine"].dispose()
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(args=list(args), input=input)
+
+    return invoke
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, f"exit {result.exit_code}: {result.output}{result.exception!r}"
+    return result.output
+
+
+def count(sessions, column) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count(column)))
+
+
+def test_db_upgrade_is_idempotent(cli):
+    assert "Database is up to date." in ok(cli("db", "upgrade"))
+    assert "Database is up to date." in ok(cli("db", "upgrade"))
+
+
+def test_deploy_stores_a_version_once(cli, sessions):
+    assert ok(cli("deploy", str(APPROVAL))).splitlines() == ["approval: v1 (deployed)"]
+    assert ok(cli("deploy", str(APPROVAL))).splitlines() == ["approval: v1 (unchanged)"]
+    assert count(sessions, ProcessVersion.id) == 1
+
+
+def test_a_broken_bundle_is_refused_with_its_location(cli, sessions, tmp_path):
+    bundle = tmp_path / "broken"
+    bundle.mkdir()
+    text = (APPROVAL / "approval.bpmn").read_text(encoding="utf-8")
+    assert "approved == True" in text
+    text = text.replace("approved == True", "approved == = True")
+    (bundle / "approval.bpmn").write_text(text, encoding="utf-8")
+    for form in ("draft-schema.json", "review-schema.json"):
+        shutil.copy(APPROVAL / form, bundle / form)
+    gateway_line = next(i for i, line in enumerate(text.splitlines(), 1) if '<bpmn:exclusiveGateway id="gw"' in line)
+
+    result = cli("deploy", str(bundle))
+
+    assert result.exit_code == 1, result.output
+    assert "refused; nothing was stored" in result.stderr
+    assert "approval.bpmn" in result.stderr
+    assert "'gw'" in result.stderr
+    assert f"line {gateway_line}" in result.stderr
+    assert count(sessions, ProcessVersion.id) == 0
+    assert count(sessions, AuditEvent.id) == 0
+
+
+def test_users_and_groups(cli, sessions):
+    password = "correct horse battery"
+    assert "User alice created." in ok(cli("users", "create", "alice", "--name", "爱丽丝", "--password", "-",
+                                           input=password + "\n"))
+    assert "Group 评议办 created." in ok(cli("groups", "create", "评议办"))
+    assert "alice added to 评议办." in ok(cli("users", "add-to-group", "alice", "评议办"))
+    assert "alice is already in 评议办." in ok(cli("users", "add-to-group", "alice", "评议办"))
+
+    [line] = [line for line in ok(cli("users", "list")).splitlines() if line.startswith("alice\t")]
+    assert line.split("\t") == ["alice", "爱丽丝", "", "评议办"]
+
+    with sessions() as session:
+        stored = session.scalar(select(User.password_hash).where(User.username == "alice"))
+        assert stored != password and password not in stored
+        assert stored.startswith("$argon2")
+        assert users.authenticate(session, "alice", password) is not None
+        assert users.authenticate(session, "alice", "wrong password") is None
+
+
+def test_an_engine_error_exits_1_with_its_message(cli, sessions):
+    result = cli("users", "create", "bob", "--password", "-", input="short\n")
+    assert result.exit_code == 1
+    assert "Error: A password needs at least 8 characters." in result.stderr
+    assert "Traceback" not in result.output
+    assert count(sessions, User.id) == 0
+
+
+def test_start_an_instance_fire_timers_and_verify_the_audit_chain(cli, sessions):
+    ok(cli("deploy", str(APPROVAL)))
+    output = ok(cli("instances", "start", "approval", "--data", '{"unit": "教育局"}'))
+    assert re.fullmatch(r"Instance \d+ of approval: \w+\n", output), output
+    assert "approval v1" in ok(cli("instances", "list"))
+
+    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired"]
+
+    output = ok(cli("verify-audit"))
+    assert "intact" in output
+    events = count(sessions, AuditEvent.id)
+    assert events >= 2 and f"{events} event(s)" in output
+
+
+def test_start_refuses_bad_input(cli):
+    result = cli("instances", "start", "approval", "--data", "[1, 2]")
+    assert result.exit_code == 2 and "must be a JSON object" in result.output
+    result = cli("instances", "start", "nosuch")
+    assert result.exit_code == 1 and "Error: No process 'nosuch' is deployed." in result.stderr
+
+
+def test_demo_creates_users_with_the_password_from_the_environment(cli, sessions, monkeypatch):
+    monkeypatch.setenv("PINGYI_DEMO_PASSWORD", "demo-password-42")
+    output = ok(cli("demo"))
+    assert "Demo password: demo-password-42" in output
+
+    with sessions() as session:
+        names = set(session.scalars(select(User.username)))
+        assert names == {username for username, *_ in PEOPLE}
+        assert set(session.scalars(select(Group.name))) == {name for name, _ in GROUPS}
+        office = users.authenticate(session, "office", "demo-password-42")
+        assert office is not None and [g.name for g in office.groups] == ["评议办"]
+        assert users.get_user(session, "admin").is_admin
+
+    ok(cli("demo"))  # idempotent
+    assert count(sessions, User.id) == len(PEOPLE)
