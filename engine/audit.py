@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -26,6 +26,7 @@ SYSTEM_NAME = "system"
 
 def _canonical(event: AuditEvent) -> bytes:
     content = {
+        "seq": event.seq,
         "event_type": event.event_type,
         "created_at": event.created_at.isoformat(),
         "actor_id": event.actor_id,
@@ -47,23 +48,39 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
-def _head(session: Session) -> AuditHead:
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=HEAD_ID, last_event_id=None, last_hash=GENESIS)
-        session.add(head)
-    return head
+_EVENTS = AuditEvent.__table__
+_HEADS = AuditHead.__table__
+_READ_HEAD = select(_HEADS.c.last_seq, _HEADS.c.last_hash).where(_HEADS.c.id == HEAD_ID).with_for_update()
+_WRITE_HEAD = update(_HEADS).where(_HEADS.c.id == HEAD_ID).values(
+    last_seq=bindparam("seq"), last_hash=bindparam("hash"))
+_INSERT = insert(_EVENTS)
+_HEAD_KEY = "pingyi.audit_head"
+
+
+def _head(session: Session) -> tuple[int, str]:
+    """(last seq, last hash), locked for this transaction; read once per transaction."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] is transaction:
+        return cached[1], cached[2]
+    row = session.connection().execute(_READ_HEAD).first()
+    if row is None:
+        raise RuntimeError("the audit_head row is missing; run `pingyi db upgrade`")
+    return row[0], row[1]
 
 
 def record(session: Session, event_type: str, actor: User | None, *, instance=None,
            task_guid: str | None = None, element_id: str | None = None, reason: str | None = None,
            before: dict | None = None, after: dict | None = None, details: dict | None = None,
            process_id: str | None = None) -> AuditEvent:
-    """Append one event. `instance` may be a ProcessInstance (its id and process are taken)."""
-    head = _head(session)
+    """Append one event. `instance` may be a ProcessInstance (its id and process are taken).
+
+    Written with core statements (no ORM flush): the head row is locked on first use in a
+    transaction and moved forward with every event.
+    """
+    last_seq, last_hash = _head(session)
     event = AuditEvent(
+        seq=last_seq + 1,
         event_type=event_type,
         created_at=clock.now(),
         actor_id=actor.id if actor is not None else None,
@@ -76,14 +93,17 @@ def record(session: Session, event_type: str, actor: User | None, *, instance=No
         data_before=json_safe(before) if before is not None else None,
         data_after=json_safe(after) if after is not None else None,
         details=json_safe(details) if details is not None else None,
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
     event.hash = compute_hash(event)
-    session.add(event)
-    session.flush()
-    head.last_event_id = event.id
-    head.last_hash = event.hash
+    connection = session.connection()
+    connection.execute(_INSERT, {column: getattr(event, column) for column in _COLUMNS})
+    connection.execute(_WRITE_HEAD, {"seq": event.seq, "hash": event.hash})
+    session.info[_HEAD_KEY] = (session.get_transaction(), event.seq, event.hash)
     return event
+
+
+_COLUMNS = [c.name for c in _EVENTS.columns if c.name != "id"]
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:
@@ -99,27 +119,28 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 @dataclass(frozen=True)
 class Break:
     event_id: int | None
+    seq: int
     problem: str
 
 
 def verify(session: Session, batch: int = 2000) -> tuple[int, Break | None]:
-    """Walk the chain in id order. Returns (events checked, first break or None)."""
-    previous = GENESIS
-    count = 0
-    last_id = None
+    """Walk the chain in sequence order. Returns (events checked, first break or None)."""
+    previous, expected, count = GENESIS, 1, 0
     for event in _iterate(session, batch):
         count += 1
+        if event.seq != expected:
+            return count, Break(event.id, event.seq, f"events #{expected} to #{event.seq - 1} before it are missing")
         if event.prev_hash != previous:
-            return count, Break(event.id, "its link to the previous event does not match "
-                                          "(an event before it was changed, removed or inserted)")
+            return count, Break(event.id, event.seq, "its link to the previous event does not match "
+                                                     "(an event before it was changed or replaced)")
         if compute_hash(event) != event.hash:
-            return count, Break(event.id, "its content does not match its hash (the row was edited)")
-        previous = event.hash
-        last_id = event.id
+            return count, Break(event.id, event.seq, "its content does not match its hash (the row was edited)")
+        previous, expected = event.hash, expected + 1
     head = session.get(AuditHead, HEAD_ID)
-    if head is not None and (head.last_event_id != last_id or head.last_hash != previous):
-        return count, Break(head.last_event_id, "the chain ends before the recorded last event "
-                                                "(events at the end were removed)")
+    last = expected - 1
+    if head is not None and (head.last_seq != last or head.last_hash != previous):
+        return count, Break(None, last + 1, f"the chain ends at #{last} but #{head.last_seq} events were "
+                                            "recorded (events at the end were removed)")
     return count, None
 
 
@@ -127,11 +148,11 @@ def _iterate(session: Session, batch: int) -> Iterator[AuditEvent]:
     after = 0
     while True:
         rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(batch)
+            select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
         ).all()
         if not rows:
             return
         yield from rows
-        after = rows[-1].id
+        after = rows[-1].seq
         for row in rows:  # keep memory flat on long chains
             session.expunge(row)

@@ -91,22 +91,30 @@ def find_task(workflow: BpmnWorkflow, task_guid: str):
     return task
 
 
+def _all_tasks(workflow: BpmnWorkflow):
+    """Every task of the workflow and its subprocesses, in creation order (no tree walk)."""
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
+
+
 def ready_human_tasks(workflow: BpmnWorkflow) -> list:
-    return workflow.get_tasks(state=SpiffState.READY, manual=True)
+    return [t for t in _all_tasks(workflow) if t.state == SpiffState.READY and t.task_spec.manual]
 
 
 def error_tasks(workflow: BpmnWorkflow) -> list:
-    return workflow.get_tasks(state=SpiffState.ERROR)
+    return [t for t in _all_tasks(workflow) if t.state == SpiffState.ERROR]
 
 
 def status_of(workflow: BpmnWorkflow) -> str:
     if workflow.is_completed():
         return "completed"
-    if error_tasks(workflow):
-        return "error"
-    if ready_human_tasks(workflow):
-        return "running"
-    return "waiting"
+    ready = False
+    for task in _all_tasks(workflow):
+        if task.state == SpiffState.ERROR:
+            return "error"
+        ready = ready or (task.state == SpiffState.READY and task.task_spec.manual)
+    return "running" if ready else "waiting"
 
 
 def output_item_of(task) -> str | None:
@@ -206,7 +214,8 @@ def compact(workflow: BpmnWorkflow) -> int:
     be retried from its parent's data.
     """
     root = workflow.task_tree
-    unfinished = [t for t in workflow.tasks.values() if not t.has_state(SpiffState.FINISHED_MASK)]
+    done = SpiffState.COMPLETED | SpiffState.CANCELLED  # a task in ERROR can still be retried
+    unfinished = [t for t in workflow.tasks.values() if not t.has_state(done)]
     if not unfinished:
         return 0
     if any(isinstance(t.task_spec, Join) and t.has_state(SpiffState.WAITING | SpiffState.READY)

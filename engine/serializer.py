@@ -48,11 +48,14 @@ def dump_workflow(workflow) -> str:
     return json.dumps(doc, separators=(",", ":"))
 
 
-def load_workflow(workflow_json: str, spec_doc: dict, version: str):
-    """Rebuild a workflow from its JSON and the spec dicts of its version; attach the sandbox."""
+def load_workflow(workflow_json: str, spec_json: str, version: str):
+    """Rebuild a workflow from its JSON and its version's spec JSON; attach the sandbox.
+
+    Both documents are parsed afresh on every load: SpiffWorkflow's converters consume the
+    dicts they are given, so a parsed spec must never be shared between loads.
+    """
     doc = json.loads(workflow_json)
-    doc["spec"] = spec_doc["spec"]
-    doc["subprocess_specs"] = spec_doc["subprocess_specs"]
+    doc.update(json.loads(spec_json))
     doc["serializer_version"] = version
     SERIALIZER.migrate(doc)
     workflow = SERIALIZER.from_dict(doc)

@@ -60,13 +60,15 @@ def db_engine(database_url):
 
 
 def _empty_tables(engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    """Back to the freshly migrated state: no rows, the audit chain at its genesis."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "audit_head"]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+        conn.execute(text("UPDATE audit_head SET last_seq = 0, last_hash = :genesis"), {"genesis": "0" * 64})
 
 
 @pytest.fixture

@@ -114,7 +114,8 @@ def verify_audit_command():
     if broken is None:
         click.echo(f"Audit chain intact: {count} event(s) verified.")
         return
-    click.echo(f"Audit chain BROKEN at event {broken.event_id}: {broken.problem}", err=True)
+    where = f"event #{broken.seq}" + (f" (row id {broken.event_id})" if broken.event_id else "")
+    click.echo(f"Audit chain BROKEN at {where}: {broken.problem}", err=True)
     sys.exit(1)
 
 

@@ -6,11 +6,10 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, repository, runtime, serializer
+from engine import audit, clock, projection, repository, runtime, serializer
 from engine.errors import Conflict, ScriptError
 from engine.models import ProcessInstance, User
 from engine.permissions import require_admin, require_reason
-from engine.repository import Projection
 from engine.services.processes import latest_version
 
 ACTIVE = ("running", "waiting", "error")
@@ -29,14 +28,14 @@ def error_record(error: ScriptError, task_guid: str | None = None) -> dict:
     }
 
 
-def record_projection(session: Session, instance: ProcessInstance, projection: Projection,
+def record_projection(session: Session, instance: ProcessInstance, changes: projection.Projection,
                       actor: User | None) -> None:
     """Audit what the engine closed by itself, and fail the instance on assignment errors."""
-    for _row_id, guid, element in projection.closed:
+    for guid, element in changes.closed:
         audit.record(session, "task_cancelled", actor, instance=instance, task_guid=guid,
                      element_id=element, reason="the engine ended the task")
-    if projection.errors:
-        guid, error = projection.errors[0]
+    if changes.errors:
+        guid, error = changes.errors[0]
         fail(session, instance, error, actor, task_guid=guid, already_saved=True)
 
 
@@ -55,7 +54,7 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
                    title: str | None = None, business_key: str | None = None) -> ProcessInstance:
     """Start the latest version of a process with initial data and run it to its first wait."""
     version = latest_version(session, process_id)
-    spec, subspecs = repository.spec_objects(session, version)
+    spec, subspecs = repository.spec_objects(version)
     data = serializer.json_safe(data or {})
     workflow = runtime.new_workflow(spec, subspecs, data)
     error = None
@@ -73,10 +72,8 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
     if error is not None:
         fail(session, instance, error, actor)
         session.flush()
-    projection = repository.sync_tasks(session, instance, workflow)
-    repository.sync_timers(session, instance, workflow)
-    repository.sync_messages(session, instance, workflow)
-    record_projection(session, instance, projection, actor)
+    changes = projection.sync(session, instance, workflow, projection.RowState())
+    record_projection(session, instance, changes, actor)
     return instance
 
 
@@ -128,12 +125,12 @@ def terminate(session: Session, instance_id: int, actor: User, reason: str | Non
     previous = instance.status
     workflow = repository.load(session, instance)
     runtime.cancel(workflow)
-    projection = repository.persist(session, instance, workflow, status="terminated",
-                                    end_reason=f"terminated: {reason}")
+    changes = repository.persist(session, instance, workflow, status="terminated",
+                                 end_reason=f"terminated: {reason}")
     repository.set_status(session, instance, "terminated", status_reason=reason)
     audit.record(session, "instance_terminated", actor, instance=instance, reason=reason,
                  before={"status": previous}, after={"status": "terminated"})
-    record_projection(session, instance, projection, actor)
+    record_projection(session, instance, changes, actor)
     return instance
 
 
@@ -155,16 +152,16 @@ def retry(session: Session, instance_id: int, actor: User, data_patch: dict | No
             guid = previous_error.get("task_guid")
             if guid:
                 runtime.find_task(workflow, guid).data.update(copy.deepcopy(patch))
-                repository.drop_open_row(session, instance, guid)
+                projection.drop_open_row(session, instance, guid)
             runtime.advance(workflow)
     except ScriptError as exc:
         error = exc
     record = error_record(error) if error else None
-    projection = repository.persist(session, instance, workflow, error=record)
+    changes = repository.persist(session, instance, workflow, error=record)
     audit.record(session, "instance_retried", actor, instance=instance, reason=reason,
                  after=patch or None, details={"previous_error": previous_error})
     if error is not None:
         audit.record(session, "instance_failed", actor, instance=instance, element_id=error.element_id,
                      details=record)
-    record_projection(session, instance, projection, actor)
+    record_projection(session, instance, changes, actor)
     return instance

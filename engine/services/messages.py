@@ -42,12 +42,12 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
             runtime.deliver_message(workflow, name, payload)
         except ScriptError as exc:
             error = exc
-        projection = repository.persist(session, instance, workflow)
+        changes = repository.persist(session, instance, workflow)
         audit.record(session, "message_received", actor, instance=instance,
                      details={"message": name, "correlation": correlation or {}}, after={"payload": payload})
         if error is not None:
             fail(session, instance, error, actor, already_saved=True)
-        record_projection(session, instance, projection, actor)
+        record_projection(session, instance, changes, actor)
         delivered.append(instance.id)
     if not delivered:
         raise NoMessageRecipient(f"No instance is waiting for the message '{name}'"

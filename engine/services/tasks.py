@@ -161,22 +161,21 @@ def _complete_once(session, task, data, actor, reason, override) -> HumanTask:
                        status=instance.status)
     workflow = repository.load(session, instance)
     spiff_task = runtime.find_task(workflow, task.task_guid)
-    clean = validation.validate_submission(instance.version.forms, task, spiff_task, data)
+    clean = validation.validate_submission(repository.forms_of(instance.version), task, spiff_task, data)
     before = copy.deepcopy({k: spiff_task.data.get(k) for k in clean})
     error = None
     try:
         runtime.complete(workflow, task.task_guid, clean)
     except ScriptError as exc:
         error = exc
-    projection = repository.persist(session, instance, workflow, completed={task.task_guid: actor})
+    changes = repository.persist(session, instance, workflow, completed={task.task_guid: actor})
     old, new = audit.changed(before, clean)
     audit.record(session, "task_completed", actor, instance=instance, task_guid=task.task_guid,
                  element_id=task.element_id, reason=reason, before=old, after=new,
                  details={"title": task.title, "on_behalf": override} if override else {"title": task.title})
     if error is not None:
         fail(session, instance, error, actor, already_saved=True)
-    record_projection(session, instance, projection, actor)
-    session.refresh(task)
+    record_projection(session, instance, changes, actor)
     return task
 
 

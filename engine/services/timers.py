@@ -46,14 +46,14 @@ def fire_due(session: Session, instance_id: int, actor=None) -> list[str]:
         error = exc
     still = {t.task_guid: t for t in runtime.waiting_timers(workflow)}
     fired = [t for guid, t in due.items() if guid not in still or still[guid].due_at != t.due_at]
-    projection = repository.persist(session, instance, workflow)
+    changes = repository.persist(session, instance, workflow)
     for timer in fired:
         audit.record(session, "timer_fired", actor, instance=instance, task_guid=timer.task_guid,
                      element_id=timer.element_id,
                      details={"name": timer.name, "due_at": timer.due_at.isoformat(), "fired_at": now.isoformat()})
     if error is not None:
         fail(session, instance, error, actor, already_saved=True)
-    record_projection(session, instance, projection, actor)
+    record_projection(session, instance, changes, actor)
     return [t.element_id for t in fired]
 
 

@@ -146,3 +146,12 @@ def test_next_task_in_the_same_instance(session, deploy, start, make_user):
     tasks.complete_task(session, task.id, {}, both)
     following = tasks.next_task_for(session, both, instance.id)
     assert following is not None and following.element_id == "dept_task"
+
+
+def test_every_instance_of_a_version_reads_its_task_properties(session, deploy, start, org):
+    """Regression: a parsed spec shared between loads lost its extensions after the first use."""
+    deploy("lanes")
+    for _ in range(3):
+        instance = start("lanes", {"issued_on": "2023-10-31", "deputies": ["dep01", "dep02"]})
+        children = advance_to_deputies(session, instance, org)
+        assert sorted(t.assignee.username for t in children) == ["dep01", "dep02"]

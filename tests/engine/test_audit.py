@@ -21,7 +21,8 @@ def run_some_work(session, deploy, start, make_user):
 
 def test_events_are_chained_and_verify(session, deploy, start, make_user):
     run_some_work(session, deploy, start, make_user)
-    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert [e.event_type for e in events] == [
         "user_created", "version_deployed", "user_created", "group_created", "group_member_added",
         "instance_started", "task_claimed", "task_completed"]
@@ -59,17 +60,31 @@ def test_a_deleted_row_is_reported(session, deploy, start, make_user):
     session.commit()
     session.expire_all()
     broken = audit.verify(session)[1]
-    assert broken.event_id == follower_id and "link" in broken.problem
+    assert broken.event_id == follower_id and "#3 to #3 before it are missing" in broken.problem
 
 
 def test_a_removed_tail_is_reported(session, deploy, start, make_user):
     run_some_work(session, deploy, start, make_user)
-    last_id = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
-    session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": last_id})
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    last_seq = last.seq
+    session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": last.id})
     session.commit()
     session.expire_all()
     broken = audit.verify(session)[1]
-    assert broken is not None and broken.event_id == last_id and "removed" in broken.problem
+    assert broken is not None and broken.seq == last_seq and "removed" in broken.problem
+
+
+def test_a_replaced_row_is_reported(session, deploy, start, make_user):
+    """Rewriting a row with a freshly computed hash still breaks the next event's link."""
+    run_some_work(session, deploy, start, make_user)
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    target, follower_id = events[4], events[5].id
+    target.reason = "forged"
+    target.hash = audit.compute_hash(target)
+    session.commit()
+    session.expire_all()
+    broken = audit.verify(session)[1]
+    assert broken.event_id == follower_id and "link" in broken.problem
 
 
 def test_changed_values_are_recorded_before_and_after():

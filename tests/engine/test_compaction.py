@@ -43,15 +43,15 @@ def drive(folder, process_id, data, seed, compact, steps=120, order="random"):
     clock.set_now(datetime(2023, 5, 1, tzinfo=UTC))
     rng = random.Random(seed)
     item = parsed(folder, process_id)
-    spec_doc = {"spec": serializer.SERIALIZER.to_dict(item.spec),
-                "subprocess_specs": {k: serializer.SERIALIZER.to_dict(v) for k, v in item.subprocess_specs.items()}}
+    spec_json = serializer.dump_spec(item.spec, item.subprocess_specs)
     workflow = runtime.new_workflow(item.spec, item.subprocess_specs, data)
     runtime.advance(workflow)
     trace, sizes = [], []
     for _ in range(steps):
         if compact:
             runtime.compact(workflow)
-            workflow = serializer.load_workflow(serializer.dump_workflow(workflow), spec_doc, "1.5")
+            workflow = serializer.load_workflow(serializer.dump_workflow(workflow), spec_json,
+                                              serializer.SERIALIZER_VERSION)
         sizes.append(len(workflow.tasks))
         ready = sorted(runtime.ready_human_tasks(workflow), key=lambda t: (t.task_spec.name, str(t.data)))
         trace.append(tuple(t.task_spec.name for t in ready))
