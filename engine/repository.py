@@ -9,7 +9,6 @@ transaction that rolled back can never match the database again.
 """
 from __future__ import annotations
 
-import json
 import uuid
 
 from sqlalchemy import bindparam, update

@@ -15,7 +15,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine.models import HumanTask, TaskState as RowState, User
+from engine.models import HumanTask, User
+from engine.models import TaskState as RowState
 from engine.services import instances, tasks, users
 from tests.bench.common import deploy_folder, fresh_database, parsed
 
