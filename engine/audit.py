@@ -24,28 +24,17 @@ HEAD_ID = 1
 SYSTEM_NAME = "system"
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    content = {
-        "seq": event.seq,
-        "event_type": event.event_type,
-        "created_at": event.created_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "instance_id": event.instance_id,
-        "process_id": event.process_id,
-        "task_guid": event.task_guid,
-        "element_id": event.element_id,
-        "reason": event.reason,
-        "data_before": event.data_before,
-        "data_after": event.data_after,
-        "details": event.details,
-        "prev_hash": event.prev_hash,
-    }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+HASHED = ("seq", "event_type", "created_at", "actor_id", "actor_name", "instance_id", "process_id",
+          "task_guid", "element_id", "reason", "data_before", "data_after", "details", "prev_hash")
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def compute_hash(event) -> str:
+    """SHA-256 over the hashed fields of an event (a row or a mapping) and its predecessor's hash."""
+    get = event.get if isinstance(event, dict) else (lambda name: getattr(event, name))
+    content = {name: get(name) for name in HASHED}
+    content["created_at"] = content["created_at"].isoformat()
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _EVENTS = AuditEvent.__table__
@@ -72,38 +61,35 @@ def _head(session: Session) -> tuple[int, str]:
 def record(session: Session, event_type: str, actor: User | None, *, instance=None,
            task_guid: str | None = None, element_id: str | None = None, reason: str | None = None,
            before: dict | None = None, after: dict | None = None, details: dict | None = None,
-           process_id: str | None = None) -> AuditEvent:
-    """Append one event. `instance` may be a ProcessInstance (its id and process are taken).
+           process_id: str | None = None) -> dict:
+    """Append one event (returned as the dict of its columns). `instance` may be a ProcessInstance (its id and process are taken).
 
     Written with core statements (no ORM flush): the head row is locked on first use in a
     transaction and moved forward with every event.
     """
     last_seq, last_hash = _head(session)
-    event = AuditEvent(
-        seq=last_seq + 1,
-        event_type=event_type,
-        created_at=clock.now(),
-        actor_id=actor.id if actor is not None else None,
-        actor_name=actor.username if actor is not None else SYSTEM_NAME,
-        instance_id=instance.id if instance is not None else None,
-        process_id=process_id or (instance.process_id if instance is not None else None),
-        task_guid=task_guid,
-        element_id=element_id,
-        reason=reason,
-        data_before=json_safe(before) if before is not None else None,
-        data_after=json_safe(after) if after is not None else None,
-        details=json_safe(details) if details is not None else None,
-        prev_hash=last_hash,
-    )
-    event.hash = compute_hash(event)
+    event = {
+        "seq": last_seq + 1,
+        "event_type": event_type,
+        "created_at": clock.now(),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_name": actor.username if actor is not None else SYSTEM_NAME,
+        "instance_id": instance.id if instance is not None else None,
+        "process_id": process_id or (instance.process_id if instance is not None else None),
+        "task_guid": task_guid,
+        "element_id": element_id,
+        "reason": reason,
+        "data_before": json_safe(before) if before is not None else None,
+        "data_after": json_safe(after) if after is not None else None,
+        "details": json_safe(details) if details is not None else None,
+        "prev_hash": last_hash,
+    }
+    event["hash"] = compute_hash(event)
     connection = session.connection()
-    connection.execute(_INSERT, {column: getattr(event, column) for column in _COLUMNS})
-    connection.execute(_WRITE_HEAD, {"seq": event.seq, "hash": event.hash})
-    session.info[_HEAD_KEY] = (session.get_transaction(), event.seq, event.hash)
+    connection.execute(_INSERT, event)
+    connection.execute(_WRITE_HEAD, {"seq": event["seq"], "hash": event["hash"]})
+    session.info[_HEAD_KEY] = (session.get_transaction(), event["seq"], event["hash"])
     return event
-
-
-_COLUMNS = [c.name for c in _EVENTS.columns if c.name != "id"]
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:

@@ -16,6 +16,7 @@ Which tasks can change without a visible trace:
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from SpiffWorkflow.util.task import TaskState
 
@@ -24,6 +25,7 @@ from engine.serializer import SERIALIZER
 ENCODER = SERIALIZER._encoder_cls
 FINAL = TaskState.COMPLETED | TaskState.CANCELLED
 ATTRIBUTE = "_pingyi_task_json"
+_text = lru_cache(maxsize=1 << 16)(str)  # task ids: UUID.__str__ is slow and ids repeat on every save
 
 
 def dump_workflow(workflow) -> str:
@@ -60,7 +62,7 @@ def _sub_fields(sub) -> dict:
 
 def _with_tasks(fields: dict, workflow, previous: dict, kept: dict) -> str:
     head = json.dumps(fields, cls=ENCODER, separators=(",", ":"))
-    tasks = ",".join(f'"{task.id}":{_task_json(task, previous, kept)}' for task in workflow.tasks.values())
+    tasks = ",".join([_task_json(task, previous, kept) for task in workflow.tasks.values()])
     return f'{head[:-1]},"tasks":{{{tasks}}}}}'
 
 
@@ -76,7 +78,7 @@ def _task_json(task, previous: dict, kept: dict) -> str:
         hit = previous.get(task.id)
         if hit is not None and hit[0] == key:
             kept[task.id] = hit
-            return hit[1]
+            return hit[1]  # '"<id>":{...}', ready to join
     if as_delta:
         data, delta = {}, {
             "updates": {k: v for k, v in task.data.items() if k not in parent.data or parent.data[k] != v},
@@ -84,10 +86,11 @@ def _task_json(task, previous: dict, kept: dict) -> str:
         }
     else:
         data, delta = task.data, {}
-    text = json.dumps({
-        "id": str(task.id),
-        "parent": str(task._parent) if parent is not None else None,
-        "children": [str(child) for child in task._children],
+    task_id = _text(task.id)
+    text = f'"{task_id}":' + json.dumps({
+        "id": task_id,
+        "parent": _text(task._parent) if parent is not None else None,
+        "children": [_text(child) for child in task._children],
         "last_state_change": task.last_state_change,
         "state": state,
         "task_spec": task.task_spec.name,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,26 +41,31 @@ class StaleRevision(Conflict):
     code = "instance_changed"
 
 
-def spec_json(version: ProcessVersion) -> str:
-    text = _specs.get(version.id)
+def _version_column(session: Session, version_id: int, column):
+    return session.execute(select(column).where(ProcessVersion.id == version_id)).scalar_one()
+
+
+def spec_json(session: Session, version_id: int) -> str:
+    """The spec JSON of a process version (immutable, so cached per process)."""
+    text = _specs.get(version_id)
     if text is None:
-        text = version.spec_json
-        _specs.put(version.id, text)
+        text = _version_column(session, version_id, ProcessVersion.spec_json)
+        _specs.put(version_id, text)
     return text
 
 
-def forms_of(version: ProcessVersion) -> dict:
+def forms_of(session: Session, version_id: int) -> dict:
     """The form definitions deployed with a version (immutable; do not change the result)."""
-    forms = _forms.get(version.id)
+    forms = _forms.get(version_id)
     if forms is None:
-        forms = version.forms or {}
-        _forms.put(version.id, forms)
+        forms = _version_column(session, version_id, ProcessVersion.forms) or {}
+        _forms.put(version_id, forms)
     return forms
 
 
-def spec_objects(version: ProcessVersion):
+def spec_objects(session: Session, version_id: int):
     """Fresh spec objects for a new workflow of this version."""
-    return serializer.load_spec(spec_json(version))
+    return serializer.load_spec(spec_json(session, version_id))
 
 
 def get_instance(session: Session, instance_id: int, refresh: bool = False) -> ProcessInstance:
@@ -75,7 +80,7 @@ def load(session: Session, instance: ProcessInstance):
     cached = _workflows.pop(instance.id)
     if cached is not None and cached[0] == instance.revision:
         return cached[1]
-    return serializer.load_workflow(instance.workflow_json, spec_json(instance.version),
+    return serializer.load_workflow(instance.workflow_json, spec_json(session, instance.process_version_id),
                                     instance.serializer_version)
 
 

@@ -45,7 +45,7 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    version: Mapped[ProcessVersion] = relationship(lazy="joined", innerjoin=True)
+    version: Mapped[ProcessVersion] = relationship()
 
     def __repr__(self) -> str:
         return f"<ProcessInstance {self.id} {self.process_id} {self.status}>"

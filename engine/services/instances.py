@@ -54,7 +54,7 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
                    title: str | None = None, business_key: str | None = None) -> ProcessInstance:
     """Start the latest version of a process with initial data and run it to its first wait."""
     version = latest_version(session, process_id)
-    spec, subspecs = repository.spec_objects(version)
+    spec, subspecs = repository.spec_objects(session, version.id)
     data = serializer.json_safe(data or {})
     workflow = runtime.new_workflow(spec, subspecs, data)
     error = None

@@ -15,7 +15,7 @@ from engine.errors import (
     ScriptError,
     TaskAlreadyCompleted,
 )
-from engine.models import HumanTask, HumanTaskCandidate, TaskState, User, user_group
+from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, TaskState, User, user_group
 from engine.permissions import can_work_on, is_candidate, require_reason
 from engine.repository import StaleRevision
 from engine.services.instances import fail, record_projection
@@ -133,46 +133,54 @@ def complete_task(session: Session, task_id: int, data: dict, actor: User,
     check: if someone else saved it meanwhile, the attempt is redone on fresh state, unless
     this very task was completed by them, which raises TaskAlreadyCompleted naming them.
     """
-    task = get_task(session, task_id)
-    _require_open(task)
-    override = False
-    if not can_work_on(session, task, actor):
-        if not actor.is_admin:
-            raise PermissionDenied("This task is not yours to complete.", task=task.title)
-        reason = require_reason(reason, "complete a task on someone else's behalf")
-        override = True
     if not isinstance(data, dict):
         raise InvalidInput("Submitted data must be an object.")
     for attempt in range(MAX_ATTEMPTS):
-        if attempt:
-            task = get_task(session, task_id, refresh=True)
-            _require_open(task)
+        task, instance = _task_and_instance(session, task_id, refresh=attempt > 0)
+        _require_open(task)
+        override = False
+        if not can_work_on(session, task, actor):
+            if not actor.is_admin:
+                raise PermissionDenied("This task is not yours to complete.", task=task.title)
+            reason = require_reason(reason, "complete a task on someone else's behalf")
+            override = True
         try:
-            return _complete_once(session, task, data, actor, reason, override)
+            return _complete_once(session, task, instance, data, actor, reason, override)
         except StaleRevision:
             session.expire_all()
     raise Conflict("The instance is too busy; please try again.", task=task.title)
 
 
-def _complete_once(session, task, data, actor, reason, override) -> HumanTask:
-    instance = repository.get_instance(session, task.instance_id, refresh=True)
+def _task_and_instance(session: Session, task_id: int, refresh: bool):
+    """The task and its instance in one query (fresh from the database when `refresh`)."""
+    row = session.execute(
+        select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(HumanTask.id == task_id).execution_options(populate_existing=refresh)).first()
+    if row is None:
+        raise NotFound(f"Task {task_id} does not exist.", task=task_id)
+    return row[0], row[1]
+
+
+def _complete_once(session, task, instance, data, actor, reason, override) -> HumanTask:
     if instance.status not in WORKABLE:
         raise Conflict(f"The process is {instance.status}; its tasks cannot be completed now.",
                        status=instance.status)
     workflow = repository.load(session, instance)
     spiff_task = runtime.find_task(workflow, task.task_guid)
-    clean = validation.validate_submission(repository.forms_of(instance.version), task, spiff_task, data)
+    clean = validation.validate_submission(repository.forms_of(session, instance.process_version_id), task,
+                                           spiff_task, data)
     before = copy.deepcopy({k: spiff_task.data.get(k) for k in clean})
+    guid, element, title = task.task_guid, task.element_id, task.title
     error = None
     try:
-        runtime.complete(workflow, task.task_guid, clean)
+        runtime.complete(workflow, guid, clean)
     except ScriptError as exc:
         error = exc
-    changes = repository.persist(session, instance, workflow, completed={task.task_guid: actor})
+    changes = repository.persist(session, instance, workflow, completed={guid: actor})
     old, new = audit.changed(before, clean)
-    audit.record(session, "task_completed", actor, instance=instance, task_guid=task.task_guid,
-                 element_id=task.element_id, reason=reason, before=old, after=new,
-                 details={"title": task.title, "on_behalf": override} if override else {"title": task.title})
+    audit.record(session, "task_completed", actor, instance=instance, task_guid=guid, element_id=element,
+                 reason=reason, before=old, after=new,
+                 details={"title": title, "on_behalf": True} if override else {"title": title})
     if error is not None:
         fail(session, instance, error, actor, already_saved=True)
     record_projection(session, instance, changes, actor)

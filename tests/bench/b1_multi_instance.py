@@ -43,13 +43,13 @@ def raw_run(item) -> float:
     return time.perf_counter() - start
 
 
-def open_tasks(sessions, instance_id) -> list[tuple[int, int]]:
-    """(task id, acting user id) for every open task: what each participant's inbox shows."""
+def open_tasks(sessions, instance_id) -> list[tuple[int, str, int]]:
+    """(task id, element, acting user id) for every open task: what each participant's inbox shows."""
     with sessions() as session:
-        rows = session.execute(select(HumanTask.id, HumanTask.assignee_id, HumanTask.lane)
+        rows = session.execute(select(HumanTask.id, HumanTask.element_id, HumanTask.assignee_id, HumanTask.lane)
                                .where(HumanTask.instance_id == instance_id, HumanTask.state == RowState.OPEN)
                                .order_by(HumanTask.id)).all()
-    return [(task_id, assignee or LANE_ACTORS[lane]) for task_id, assignee, lane in rows]
+    return [(task_id, element, assignee or LANE_ACTORS[lane]) for task_id, element, assignee, lane in rows]
 
 
 LANE_ACTORS: dict[str, int] = {}
@@ -64,11 +64,10 @@ def service_run(sessions) -> float:
         instance_id = instance.id
     index = 0
     while pending := open_tasks(sessions, instance_id):
-        for task_id, user_id in pending:
+        for task_id, element, user_id in pending:
             with sessions() as session:
                 actor = session.get(User, user_id)
-                tasks.complete_task(session, task_id, answer(
-                    session.get(HumanTask, task_id).element_id, {}, index), actor)
+                tasks.complete_task(session, task_id, answer(element, {}, index), actor)
                 index += 1
                 session.commit()
     return time.perf_counter() - start
