@@ -62,7 +62,9 @@ def record(session: Session, event_type: str, actor: User | None, *, instance=No
            task_guid: str | None = None, element_id: str | None = None, reason: str | None = None,
            before: dict | None = None, after: dict | None = None, details: dict | None = None,
            process_id: str | None = None) -> dict:
-    """Append one event (returned as the dict of its columns). `instance` may be a ProcessInstance (its id and process are taken).
+    """Append one event, returned as the dict of its columns.
+
+    `instance` may be a ProcessInstance (its id and process are taken).
 
     Written with core statements (no ORM flush): the head row is locked on first use in a
     transaction and moved forward with every event.

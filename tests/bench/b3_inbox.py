@@ -14,7 +14,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, text
 
 from engine import clock
 from engine.models import Group, HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, User, user_group
