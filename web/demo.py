@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from engine import dates
 from engine.models import Group, ProcessInstance, User
 from engine.services import instances, processes, users
 from web.db import get_session
@@ -22,7 +23,10 @@ GROUPS = [
     ("评议办", "常委会办公室（评议办）"),
     ("主任会议", "常委会党组 / 主任会议"),
     ("责任委室", "责任委室（工委）"),
+    ("教科文卫工委", "教育科学文化卫生工作委员会"),
     ("被评议部门", "被评议部门联络员"),
+    ("教育局", "市教育局"),
+    ("卫健局", "市卫生健康局"),
     ("评议调查组", "评议调查组"),
 ]
 
@@ -31,11 +35,28 @@ PEOPLE = [
     ("auditor", "审计员", [], {"is_auditor": True}),
     ("office", "王秀英（评议办）", ["评议办"], {}),
     ("chair", "李建国（主任会议）", ["主任会议"], {}),
-    ("committee", "陈静（责任委室）", ["责任委室"], {}),
-    ("dept_edu", "张伟（教育局联络员）", ["被评议部门"], {}),
-    ("dept_health", "刘洋（卫健局联络员）", ["被评议部门"], {}),
+    ("committee", "陈静（教科文卫工委）", ["责任委室", "教科文卫工委"], {}),
+    ("dept_edu", "张伟（教育局联络员）", ["被评议部门", "教育局"], {}),
+    ("dept_health", "刘洋（卫健局联络员）", ["被评议部门", "卫健局"], {}),
     ("investigator", "赵敏（调查组）", ["评议调查组"], {}),
 ]
+
+
+
+def demo_starts() -> dict[str, list[dict]]:
+    """Rectification of two departments: opinions issued 10 days ago (on time) and 40 days ago
+    (the plan is overdue, so the office already has a follow-up task)."""
+    today = dates.today()
+    departments = (
+        ("D01", "教育局", 10, [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%"},
+                              {"problem": "校园周边交通安全隐患", "target": "完成整治"}]),
+        ("D02", "卫健局", 40, [{"problem": "基层医疗机构人员不足", "target": "每个乡镇卫生院补足编制"}]),
+    )
+    return {"rectification": [
+        {"title": f"{name}整改落实", "key": f"{today.year}-{code}", "data": {
+            "department": name, "department_group": name, "committee_group": "教科文卫工委",
+            "issued_on": dates.add_days(today, -days).isoformat(), "opinions": opinions}}
+        for code, name, days, opinions in departments]}
 
 
 def demo_password() -> str:
@@ -65,12 +86,10 @@ def demo_command():
             users.add_to_group(session, username, group, None)
     if session.scalar(select(ProcessInstance.id).limit(1)) is None:
         for version in processes.list_latest(session):
-            for data in DEMO_STARTS.get(version.process_id, []):
+            for data in demo_starts().get(version.process_id, []):
                 instances.start_instance(session, version.process_id, None, data["data"],
                                          title=data["title"], business_key=data["key"])
     session.commit()
     click.echo(f"Demo data ready. Sign in as any of: {', '.join(p[0] for p in PEOPLE)}")
     click.echo(f"Demo password: {password}")
 
-
-DEMO_STARTS: dict[str, list[dict]] = {}
