@@ -139,3 +139,16 @@ def test_demo_creates_users_with_the_password_from_the_environment(cli, sessions
 
     ok(cli("demo"))  # idempotent
     assert count(sessions, User.id) == len(PEOPLE)
+
+
+def test_verify_audit_names_a_tampered_event(cli, sessions):
+    ok(cli("deploy", str(APPROVAL)))
+    ok(cli("instances", "start", "approval", "--data", '{"unit": "教育局"}'))
+    with sessions() as session:
+        target = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "instance_started")).one()
+        target.reason = "edited later"
+        session.commit()
+        seq, row_id = target.seq, target.id
+    result = cli("verify-audit")
+    assert result.exit_code == 1
+    assert f"BROKEN at event #{seq} (row id {row_id})" in result.stderr and "edited" in result.stderr

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from engine.errors import DeploymentError
 from engine.models import AuditEvent, ProcessVersion
-from engine.services import processes
+from engine.services import instances, processes
 from tests.conftest import DATA, bundle
 
 APPROVAL = (DATA / "approval" / "approval.bpmn").read_text()
@@ -206,3 +206,21 @@ def test_form_checker_refusals_are_located(session, admin):
     [problem] = caught.value.problems
     assert problem.file == "approval/draft-schema.json" and "patternProperties" in problem.message
     assert versions(session) == []
+
+
+def test_dmn_decision_is_deployed_with_its_process(session, deploy, start):
+    [result] = deploy("dmn")
+    version = processes.latest_version(session, "graded")
+    assert (result.process_id, list(version.other_files)) == ("graded", ["dmn/grade.dmn"])
+    for rate, grade in ((0.95, "满意"), (0.7, "基本满意"), (0.3, "不满意")):
+        instance = start("graded", {"satisfied_rate": rate})
+        assert instances.task_data(session, instance)["grade"] == grade
+
+
+def test_broken_dmn_is_located(session, admin):
+    files = bundle("dmn")
+    text = files["dmn/grade.dmn"].decode().replace('hitPolicy="FIRST"', 'hitPolicy="SOMETIMES"')
+    files["dmn/grade.dmn"] = text.encode()
+    [problem] = refused(session, admin, files)
+    assert problem.file == "dmn/grade.dmn" and problem.line == line_of(text, "SOMETIMES")
+    assert "SOMETIMES" in problem.message
