@@ -68,6 +68,8 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     if task.assignee_id == actor.id:
         return task
     if not actor.is_admin and not (actor.is_active and not actor.is_auditor and is_candidate(session, task, actor)):
+        session.refresh(task)  # completed meanwhile? (its candidates are gone then)
+        _require_open(task)
         raise PermissionDenied("This task is not offered to you.", task=task.title)
     taken = session.execute(
         update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
@@ -144,6 +146,8 @@ def complete_task(session: Session, task_id: int, data: dict, actor: User,
         _require_open(task)
         override = False
         if not can_work_on(session, task, actor):
+            session.refresh(task)  # completed meanwhile? (its candidates are gone then)
+            _require_open(task)
             if not actor.is_admin:
                 raise PermissionDenied("This task is not yours to complete.", task=task.title)
             reason = require_reason(reason, "complete a task on someone else's behalf")
