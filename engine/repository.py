@@ -23,6 +23,7 @@ from engine.models import ProcessInstance, ProcessVersion, User
 CACHE_SIZE = 256
 
 
+_TABLE = ProcessInstance.__table__
 _workflows = LRU(CACHE_SIZE)   # instance id -> (revision, workflow)
 _specs = LRU(64)                # process version id -> spec JSON text (immutable)
 _forms = LRU(64)                # process version id -> {form file name: form definition}
@@ -80,8 +81,15 @@ def load(session: Session, instance: ProcessInstance):
     cached = _workflows.pop(instance.id)
     if cached is not None and cached[0] == instance.revision:
         return cached[1]
-    return serializer.load_workflow(instance.workflow_json, spec_json(session, instance.process_version_id),
-                                    instance.serializer_version)
+    # Read the JSON together with the revision: under READ COMMITTED a separate read could
+    # return a newer save than the revision we hold.
+    text, revision, version = session.execute(
+        select(_TABLE.c.workflow_json, _TABLE.c.revision, _TABLE.c.serializer_version)
+        .where(_TABLE.c.id == instance.id)).one()
+    if revision != instance.revision:
+        raise StaleRevision("The instance was changed by someone else; reload and try again.",
+                            instance=instance.id)
+    return serializer.load_workflow(text, spec_json(session, instance.process_version_id), version)
 
 
 def peek(session: Session, instance: ProcessInstance):
@@ -89,7 +97,11 @@ def peek(session: Session, instance: ProcessInstance):
     cached = _workflows.get(instance.id)
     if cached is not None and cached[0] == instance.revision:
         return cached[1]
-    workflow = load(session, instance)
+    try:
+        workflow = load(session, instance)
+    except StaleRevision:  # saved meanwhile: read the newer state
+        session.refresh(instance)
+        workflow = load(session, instance)
     _workflows.put(instance.id, (instance.revision, workflow))
     return workflow
 
@@ -98,7 +110,6 @@ def new_revision() -> str:
     return uuid.uuid4().hex
 
 
-_TABLE = ProcessInstance.__table__
 _GUARD = update(_TABLE).where(_TABLE.c.id == bindparam("_id"), _TABLE.c.revision == bindparam("_old"))
 _statements: dict[tuple, object] = {}
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
+from engine import repository, runtime
 from engine.errors import Conflict, TaskAlreadyCompleted
 from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskState, User
 from engine.services import instances, tasks
@@ -126,3 +128,21 @@ def test_two_candidates_claim_at_once(session, sessions, deploy, start, make_use
     assert isinstance(error, Conflict) and "held by" in error.message
     session.expire_all()
     assert session.scalar(select(func.count()).where(AuditEvent.event_type == "task_claimed")) == 1
+
+
+def test_a_load_never_mixes_an_old_revision_with_newer_json(session, sessions, deploy, start, make_user):
+    """The instance row was read at one revision; someone saves; reading the JSON must notice."""
+    deploy("approval")
+    drafter = make_user("zhang", groups=["起草人"])
+    instance = start("approval", {"unit": "教育局"})
+    session.commit()  # we now hold `instance` at its first revision
+    with sessions() as other:
+        task_id = other.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance.id)).one()
+        tasks.complete_task(other, task_id, {"title": "新方案"}, other.get(User, drafter.id))
+        other.commit()
+    repository.clear_caches()
+    with pytest.raises(repository.StaleRevision):
+        repository.load(session, instance)
+    session.refresh(instance)
+    workflow = repository.load(session, instance)
+    assert [t.task_spec.name for t in runtime.ready_human_tasks(workflow)] == ["review"]
