@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 from jinja2 import TemplateSyntaxError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
@@ -48,6 +50,9 @@ class ParsedProcess:
     subprocess_specs: dict
     content_hash: str
     is_startable: bool = True
+    start_lane: str | None = None
+    start_form_key: str | None = None
+    start_ui_form_key: str | None = None
 
 
 @dataclass
@@ -264,10 +269,22 @@ def _assemble(ctx, parser, process_id, spec, subspecs, forms, is_startable) -> P
         digest.update(f"{name}\0{text}\0".encode())
     for name, form in sorted(forms.items()):
         digest.update(f"{name}\0{json.dumps(form, sort_keys=True)}\0".encode())
+    start = _start_event(spec)
+    props = ((getattr(start, "extensions", None) or {}).get("properties") or {}) if start is not None else {}
     return ParsedProcess(
         process_id=process_id, name=spec.description or process_id, file_name=main_file,
         bpmn_xml=main_xml, other_files=other, forms=forms, spec=spec, subprocess_specs=subspecs,
-        content_hash=digest.hexdigest(), is_startable=is_startable)
+        content_hash=digest.hexdigest(), is_startable=is_startable,
+        start_lane=getattr(start, "lane", None), start_form_key=props.get("formJsonSchemaFilename"),
+        start_ui_form_key=props.get("formUiSchemaFilename"))
+
+
+def _start_event(spec):
+    """The process's plain start event (not one started by a message, timer or signal)."""
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, StartEvent) and isinstance(task_spec.event_definition, NoneEventDefinition):
+            return task_spec
+    return None
 
 
 def _uses_decision(spec, subspecs, dmn_parser) -> bool:

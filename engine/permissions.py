@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, PermissionDenied
-from engine.models import HumanTask, HumanTaskCandidate, User, user_group
+from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, User, user_group
 
 
 def is_candidate(session: Session, task: HumanTask, user: User) -> bool:
@@ -37,3 +37,28 @@ def require_reason(reason: str | None, action: str) -> str:
     if not text:
         raise InvalidInput(f"A reason is required to {action}.", errors={"reason": "required"}, action=action)
     return text
+
+
+def can_view_instance(session: Session, instance_id: int, user: User) -> bool:
+    """Administrators, auditors, whoever started it, and whoever has or had a task in it
+    (holder, completer, or a candidate of an open task)."""
+    if not user.is_active:
+        return False
+    if user.is_admin or user.is_auditor:
+        return True
+    if session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance_id,
+                                                       ProcessInstance.started_by_id == user.id)):
+        return True
+    my_groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
+    involved = select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id,
+        or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
+            HumanTask.id.in_(select(HumanTaskCandidate.human_task_id).where(
+                or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups))))),
+    ).limit(1)
+    return session.scalar(involved) is not None
+
+
+def require_view_instance(session: Session, instance_id: int, user: User) -> None:
+    if not can_view_instance(session, instance_id, user):
+        raise PermissionDenied("You may not see this process instance.", instance=instance_id)

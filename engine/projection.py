@@ -80,12 +80,13 @@ def read_state(session: Session, instance_id: int) -> RowState:
 
 
 def sync(session: Session, instance: ProcessInstance, workflow, known: RowState | None = None, *,
-         completed: dict[str, User] | None = None, end_reason: str | None = None) -> Projection:
+         completed: dict[str, User] | None = None, submitted: dict[str, dict] | None = None,
+         end_reason: str | None = None) -> Projection:
     """Bring every projection row of the instance in line with its workflow."""
     state = known.copy() if known is not None else read_state(session, instance.id)
     ended = instance.status in ENDED
     result = Projection()
-    _sync_tasks(session, instance, workflow, state, result, ended, completed or {}, end_reason)
+    _sync_tasks(session, instance, workflow, state, result, ended, completed or {}, submitted or {}, end_reason)
     _sync_timers(session, instance, workflow, state, ended)
     _sync_messages(session, instance, workflow, state, ended)
     _states.put(instance.id, (instance.revision, state))
@@ -93,7 +94,7 @@ def sync(session: Session, instance: ProcessInstance, workflow, known: RowState 
 
 
 def _sync_tasks(session, instance, workflow, state: RowState, result: Projection, ended: bool,
-                completed: dict[str, User], end_reason: str | None) -> None:
+                completed: dict[str, User], submitted: dict[str, dict], end_reason: str | None) -> None:
     """Open a row per READY manual task; close rows whose task is no longer READY.
 
     `completed` names rows completed by a person in this step (guid -> user); every other row
@@ -104,9 +105,9 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
     gone = [guid for guid in state.tasks if guid not in ready]
     if gone:
         closing = {guid: dict(state=TaskState.COMPLETED, completed_at=now, completed_by_id=completed[guid].id,
-                              end_reason=None) if guid in completed else
+                              end_reason=None, draft=None, submitted=submitted.get(guid)) if guid in completed else
                    dict(state=TaskState.CANCELLED, completed_at=now, completed_by_id=None,
-                        end_reason=end_reason or "engine")
+                        end_reason=end_reason or "engine", draft=None, submitted=None)
                    for guid in gone}
         connection = session.connection()
         connection.execute(_CLOSE, [dict(guid=guid, **values) for guid, values in closing.items()])
@@ -138,7 +139,8 @@ _TASKS = HumanTask.__table__
 _CANDIDATES = HumanTaskCandidate.__table__
 _CLOSE = update(_TASKS).where(_TASKS.c.task_guid == bindparam("guid")).values(
     state=bindparam("state"), completed_at=bindparam("completed_at"),
-    completed_by_id=bindparam("completed_by_id"), end_reason=bindparam("end_reason"))
+    completed_by_id=bindparam("completed_by_id"), end_reason=bindparam("end_reason"), draft=bindparam("draft"),
+    submitted=bindparam("submitted"))
 _DROP_CANDIDATES = delete(_CANDIDATES).where(_CANDIDATES.c.human_task_id.in_(
     select(_TASKS.c.id).where(_TASKS.c.task_guid.in_(bindparam("guids", expanding=True)))))
 

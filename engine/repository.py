@@ -136,6 +136,7 @@ def save(session: Session, instance: ProcessInstance, workflow, *, status: str |
     runtime.compact(workflow)
     status = status or runtime.status_of(workflow)
     values = dict(
+        visited=_visited(instance, workflow),
         workflow_json=dump.dump_workflow(workflow),
         serializer_version=serializer.SERIALIZER_VERSION,
         revision=revision,
@@ -148,9 +149,16 @@ def save(session: Session, instance: ProcessInstance, workflow, *, status: str |
     _workflows.put(instance.id, (revision, workflow))
 
 
+def _visited(instance: ProcessInstance, workflow) -> list[str]:
+    known = list(instance.visited or [])
+    new = [element for element in runtime.take_visited(workflow) if element not in known]
+    return known + new if new else known
+
+
 def insert(session: Session, instance: ProcessInstance, workflow, *, status: str | None = None) -> None:
     """Store a new instance (the row gets its id here)."""
     runtime.compact(workflow)
+    instance.visited = _visited(instance, workflow)
     instance.workflow_json = dump.dump_workflow(workflow)
     instance.serializer_version = serializer.SERIALIZER_VERSION
     instance.revision = new_revision()
@@ -175,8 +183,9 @@ def set_status(session: Session, instance: ProcessInstance, status: str, **extra
 
 def persist(session: Session, instance: ProcessInstance, workflow, *, status: str | None = None,
             error: dict | None = None, completed: dict[str, User] | None = None,
-            end_reason: str | None = None) -> projection.Projection:
+            submitted: dict[str, dict] | None = None, end_reason: str | None = None) -> projection.Projection:
     """Save the workflow, then bring every projection in line with it."""
     known = projection.known_state(instance)
     save(session, instance, workflow, status=status, error=error)
-    return projection.sync(session, instance, workflow, known, completed=completed, end_reason=end_reason)
+    return projection.sync(session, instance, workflow, known, completed=completed, submitted=submitted,
+                           end_reason=end_reason)

@@ -55,11 +55,33 @@ def new_workflow(spec, subprocess_specs, data: dict | None = None) -> BpmnWorkfl
     return workflow
 
 
+VISITED = "_pingyi_visited"
+
+
+def _note_visit(task) -> None:
+    element = task.task_spec.bpmn_id
+    if element:
+        workflow = task.workflow.top_workflow
+        visited = getattr(workflow, VISITED, None)
+        if visited is None:
+            visited = []
+            setattr(workflow, VISITED, visited)
+        if element not in visited:
+            visited.append(element)
+
+
+def take_visited(workflow: BpmnWorkflow) -> list[str]:
+    """Element ids completed since the last call (the task tree itself forgets finished work)."""
+    visited = getattr(workflow, VISITED, None) or []
+    setattr(workflow, VISITED, [])
+    return visited
+
+
 def advance(workflow: BpmnWorkflow) -> None:
     """Fire due timers and run engine tasks until only people, timers or messages can move on."""
     try:
         workflow.refresh_timers()
-        workflow.do_engine_steps()
+        workflow.do_engine_steps(did_complete_task=_note_visit)
     except SpiffWorkflowException as exc:
         raise script_error(exc) from None
     except Exception as exc:  # a bug in SpiffWorkflow itself; still locate what we can
@@ -140,6 +162,7 @@ def complete(workflow: BpmnWorkflow, task_guid: str, data: dict) -> None:
         task.run()
     except SpiffWorkflowException as exc:
         raise script_error(exc) from None
+    _note_visit(task)
     advance(workflow)
 
 

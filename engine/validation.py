@@ -64,23 +64,26 @@ def schema_errors(schema: dict, data: dict) -> dict[str, str]:
     return errors
 
 
+def check_fields(schema: dict, clean: dict) -> None:
+    """Refuse reserved names and, when the schema lists its properties, names it does not list."""
+    bad = sorted(k for k in clean if k.startswith("_") or k in RESERVED)
+    if bad:
+        raise InvalidInput(f"Field names not allowed: {', '.join(bad)}.", errors={k: "reserved" for k in bad})
+    declared = (schema or {}).get("properties")
+    if isinstance(declared, dict) and schema.get("additionalProperties") is not True:
+        unknown = sorted(k for k in clean if k not in declared)
+        if unknown:
+            raise InvalidInput(f"Fields not in the form: {', '.join(unknown)}.",
+                               errors={k: "unknown" for k in unknown})
+
+
 def validate_submission(forms: dict, task_row, spiff_task, data: dict) -> dict:
     """JSON-safe, schema-checked data for this task, or InvalidInput naming each bad field."""
     clean = json_safe(data)
-    bad = sorted(k for k in clean if k.startswith("_") or k in RESERVED)
-    if bad:
-        raise InvalidInput(f"Field names not allowed: {', '.join(bad)}.",
-                           errors={k: "reserved" for k in bad})
     schema = (forms or {}).get(task_row.form_key) if task_row.form_key else None
+    check_fields(schema or {}, clean)
     if schema:
-        declared = schema.get("properties")
-        if isinstance(declared, dict) and schema.get("additionalProperties") is not True:
-            unknown = sorted(k for k in clean if k not in declared)
-            if unknown:
-                raise InvalidInput(f"Fields not in the form: {', '.join(unknown)}.",
-                                   errors={k: "unknown" for k in unknown})
-        resolved = resolve_schema(schema, spiff_task.data)
-        errors = schema_errors(resolved, clean)
+        errors = schema_errors(resolve_schema(schema, spiff_task.data), clean)
         if errors:
             raise InvalidInput("Some answers are missing or invalid.", errors=errors)
     return clean

@@ -36,6 +36,8 @@ class ProcessInstance(Base):
     status_before_suspend: Mapped[str | None] = mapped_column(String(16))
     status_reason: Mapped[str | None] = mapped_column(Text)
     error: Mapped[dict | None] = mapped_column(JSON)
+    # Element ids the instance has passed through (the task tree forgets finished history)
+    visited: Mapped[list] = mapped_column(JSON, default=list)
     workflow_json: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(16))
     # Optimistic concurrency: every save writes a new random revision, guarded by the old one.

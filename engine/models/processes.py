@@ -34,6 +34,10 @@ class ProcessVersion(Base):
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_startable: Mapped[bool] = mapped_column(default=True)
+    # The start event's lane (the group that may start it; none: administrators) and start form
+    start_lane: Mapped[str | None] = mapped_column(String(255))
+    start_form_key: Mapped[str | None] = mapped_column(String(255))
+    start_ui_form_key: Mapped[str | None] = mapped_column(String(255))
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 

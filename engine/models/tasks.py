@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import clock
@@ -45,6 +45,9 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     end_reason: Mapped[str | None] = mapped_column(Text)
+    draft: Mapped[dict | None] = mapped_column(JSON, deferred=True)
+    submitted: Mapped[dict | None] = mapped_column(JSON, deferred=True)  # what the completer submitted
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     instance: Mapped[ProcessInstance] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

@@ -6,11 +6,11 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, projection, repository, runtime, serializer
-from engine.errors import Conflict, ScriptError
-from engine.models import ProcessInstance, User
+from engine import audit, clock, projection, repository, runtime, serializer, validation
+from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
+from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
-from engine.services.processes import latest_version
+from engine.services.processes import latest_version, list_latest
 
 ACTIVE = ("running", "waiting", "error")
 
@@ -75,6 +75,36 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
     changes = projection.sync(session, instance, workflow, projection.RowState())
     record_projection(session, instance, changes, actor)
     return instance
+
+
+def may_start(session: Session, version: ProcessVersion, user: User) -> bool:
+    """Members of the start event's lane may start a process; administrators always."""
+    if not user.is_active or user.is_auditor or not version.is_startable:
+        return False
+    if user.is_admin:
+        return True
+    return version.start_lane is not None and version.start_lane in {g.name for g in user.groups}
+
+
+def startable(session: Session, user: User) -> list[ProcessVersion]:
+    return [v for v in list_latest(session) if may_start(session, v, user)]
+
+
+def start_by_user(session: Session, process_id: str, user: User, data: dict | None = None, *,
+                  title: str | None = None, business_key: str | None = None) -> ProcessInstance:
+    """Start from the start page or the API: checks who may start and the start form's data."""
+    version = latest_version(session, process_id)
+    if not may_start(session, version, user):
+        raise PermissionDenied("You may not start this process.", process=process_id)
+    clean = serializer.json_safe(data or {})
+    if version.start_form_key:
+        schema = repository.forms_of(session, version.id).get(version.start_form_key)
+        if schema:
+            validation.check_fields(schema, clean)
+            errors = validation.schema_errors(validation.resolve_schema(schema, {}), clean)
+            if errors:
+                raise InvalidInput("Some answers are missing or invalid.", errors=errors)
+    return start_instance(session, process_id, user, clean, title=title, business_key=business_key)
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

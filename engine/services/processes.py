@@ -41,7 +41,8 @@ def deploy(session: Session, files: dict[str, bytes], actor: User | None,
             process_id=item.process_id, version=number, name=item.name, file_name=item.file_name,
             bpmn_xml=item.bpmn_xml, other_files=item.other_files, forms=item.forms,
             spec_json=serializer.dump_spec(item.spec, item.subprocess_specs),
-            content_hash=item.content_hash, is_startable=item.is_startable,
+            content_hash=item.content_hash, is_startable=item.is_startable, start_lane=item.start_lane,
+            start_form_key=item.start_form_key, start_ui_form_key=item.start_ui_form_key,
             deployed_by_id=actor.id if actor else None, deployed_at=clock.now())
         session.add(version)
         session.flush()

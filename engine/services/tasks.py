@@ -6,7 +6,7 @@ import copy
 from sqlalchemy import select, union, update
 from sqlalchemy.orm import Session
 
-from engine import audit, repository, runtime, validation
+from engine import audit, clock, repository, runtime, serializer, validation
 from engine.errors import (
     Conflict,
     InvalidInput,
@@ -32,7 +32,7 @@ def get_task(session: Session, task_id: int, refresh: bool = False) -> HumanTask
     return task
 
 
-def _require_open(task: HumanTask) -> None:
+def require_open(task: HumanTask) -> None:
     if task.state == TaskState.COMPLETED:
         who = task.completed_by.display_name if task.completed_by else None
         raise TaskAlreadyCompleted(task.title, who)
@@ -64,12 +64,12 @@ def my_tasks(session: Session, user: User, limit: int = 50, offset: int = 0) -> 
 
 def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     task = get_task(session, task_id)
-    _require_open(task)
+    require_open(task)
     if task.assignee_id == actor.id:
         return task
     if not actor.is_admin and not (actor.is_active and not actor.is_auditor and is_candidate(session, task, actor)):
         session.refresh(task)  # completed meanwhile? (its candidates are gone then)
-        _require_open(task)
+        require_open(task)
         raise PermissionDenied("This task is not offered to you.", task=task.title)
     taken = session.execute(
         update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
@@ -77,7 +77,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
         .values(assignee_id=actor.id).execution_options(synchronize_session=False)).rowcount
     session.refresh(task)
     if taken != 1:
-        _require_open(task)
+        require_open(task)
         holder = task.assignee.display_name if task.assignee else "?"
         raise Conflict(f"Task '{task.title}' is held by {holder}.", task=task.title, holder=holder)
     audit.record(session, "task_claimed", actor, instance=task.instance, task_guid=task.task_guid,
@@ -87,7 +87,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
 
 def unclaim(session: Session, task_id: int, actor: User, reason: str | None = None) -> HumanTask:
     task = get_task(session, task_id)
-    _require_open(task)
+    require_open(task)
     if task.assignee_id is None:
         return task
     if task.assignee_id != actor.id:
@@ -108,7 +108,7 @@ def reassign(session: Session, task_id: int, to_username: str, actor: User, reas
     """Give a task to someone else: an administrator to anyone, the holder to another candidate."""
     reason = require_reason(reason, "reassign a task")
     task = get_task(session, task_id)
-    _require_open(task)
+    require_open(task)
     target = get_user(session, to_username)
     if not target.is_active or target.is_auditor:
         raise InvalidInput(f"{target.display_name} cannot take tasks.", errors={"assignee": "inactive"})
@@ -143,11 +143,11 @@ def complete_task(session: Session, task_id: int, data: dict, actor: User,
         raise InvalidInput("Submitted data must be an object.")
     for attempt in range(MAX_ATTEMPTS):
         task, instance = _task_and_instance(session, task_id, refresh=attempt > 0)
-        _require_open(task)
+        require_open(task)
         override = False
         if not can_work_on(session, task, actor):
             session.refresh(task)  # completed meanwhile? (its candidates are gone then)
-            _require_open(task)
+            require_open(task)
             if not actor.is_admin:
                 raise PermissionDenied("This task is not yours to complete.", task=task.title)
             reason = require_reason(reason, "complete a task on someone else's behalf")
@@ -184,7 +184,7 @@ def _complete_once(session, task, instance, data, actor, reason, override) -> Hu
         runtime.complete(workflow, guid, clean)
     except ScriptError as exc:
         error = exc
-    changes = repository.persist(session, instance, workflow, completed={guid: actor})
+    changes = repository.persist(session, instance, workflow, completed={guid: actor}, submitted={guid: clean})
     old, new = audit.changed(before, clean)
     audit.record(session, "task_completed", actor, instance=instance, task_guid=guid, element_id=element,
                  reason=reason, before=old, after=new,
@@ -192,6 +192,22 @@ def _complete_once(session, task, instance, data, actor, reason, override) -> Hu
     if error is not None:
         fail(session, instance, error, actor, already_saved=True)
     record_projection(session, instance, changes, actor)
+    return task
+
+
+def save_draft(session: Session, task_id: int, data: dict, actor: User) -> HumanTask:
+    """Keep partial input on an open task without completing it (no validation)."""
+    task = get_task(session, task_id)
+    require_open(task)
+    if not can_work_on(session, task, actor):
+        raise PermissionDenied("This task is not yours.", task=task.title)
+    if not isinstance(data, dict):
+        raise InvalidInput("A draft must be an object.")
+    task.draft = serializer.json_safe(data)
+    task.draft_saved_at = clock.now()
+    session.flush()
+    audit.record(session, "task_draft_saved", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, after=task.draft)
     return task
 
 

@@ -1,0 +1,154 @@
+"""Attachments: files uploaded for a task, kept on disk under a storage directory.
+
+The database keeps the name (sanitised), type, size and SHA-256; the bytes are stored under a
+random key, never under the user's file name. Only office documents, PDF, images and plain
+text are accepted, and the first bytes must match the extension. Files are served only to
+people who may see the instance.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.models import Attachment, User
+from engine.permissions import can_view_instance, can_work_on
+from engine.services.tasks import get_task, require_open
+
+DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+CHUNK = 64 * 1024
+
+# extension -> (content type, the signatures its first bytes may start with; None: text)
+TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".ppt": ("application/vnd.ms-powerpoint", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".wps": ("application/vnd.ms-works", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".ofd": ("application/ofd", (b"PK\x03\x04",)),
+    ".txt": ("text/plain; charset=utf-8", None),
+    ".csv": ("text/csv; charset=utf-8", None),
+}
+_UNSAFE = re.compile(r"[^\w.\-()\[\] ]+", re.UNICODE)
+
+
+def sanitise_name(filename: str) -> str:
+    """Keep letters (Chinese too), digits and a few marks; no paths, no control characters."""
+    name = unicodedata.normalize("NFC", os.path.basename((filename or "").replace("\\", "/")))
+    name = _UNSAFE.sub("_", name).strip(" ._")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = stem[:120] or "file"
+    return f"{stem}.{ext.lower()[:10]}" if ext else stem
+
+
+def _sniff_ok(ext: str, head: bytes) -> bool:
+    signatures = TYPES[ext][1]
+    if signatures is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a multi-byte character cut at the end is fine
+            return exc.start >= len(head) - 3
+        return b"\x00" not in head
+    if ext == ".webp":
+        return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+    return any(head.startswith(sig) for sig in signatures)
+
+
+def store(session: Session, storage: Path, task_id: int, filename: str, stream, actor: User, *,
+          field: str = "", max_size: int = DEFAULT_MAX_SIZE) -> Attachment:
+    """Save an uploaded file for an open task its uploader may work on."""
+    task = get_task(session, task_id)
+    require_open(task)
+    if not can_work_on(session, task, actor) and not actor.is_admin:
+        raise PermissionDenied("You may not add files to this task.", task=task.title)
+    name = sanitise_name(filename)
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in TYPES:
+        raise InvalidInput(f"Files of type '{ext or name}' are not accepted.", errors={field or "file": "type"},
+                           allowed=", ".join(sorted(TYPES)))
+    public_id = secrets.token_hex(16)
+    key = f"{public_id[:2]}/{public_id[2:4]}/{public_id}"
+    final = Path(storage) / key
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_suffix(".part")
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with open(partial, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                if len(head) < 512:
+                    head += chunk[:512 - len(head)]
+                size += len(chunk)
+                if size > max_size:
+                    raise InvalidInput(f"The file is larger than {max_size // (1024 * 1024)} MB.",
+                                       errors={field or "file": "size"}, limit_mb=max_size // (1024 * 1024))
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise InvalidInput("The file is empty.", errors={field or "file": "empty"})
+        if not _sniff_ok(ext, head):
+            raise InvalidInput(f"The file's content does not match its type '{ext}'.",
+                               errors={field or "file": "content"})
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+    attachment = Attachment(public_id=public_id, instance_id=task.instance_id, human_task_id=task.id, field=field,
+                            filename=name, content_type=TYPES[ext][0], size=size, sha256=digest.hexdigest(),
+                            storage_key=key, uploaded_by_id=actor.id)
+    session.add(attachment)
+    session.flush()
+    audit.record(session, "attachment_uploaded", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, details={"attachment": public_id, "filename": name, "size": size,
+                                                      "sha256": attachment.sha256, "field": field})
+    return attachment
+
+
+def get(session: Session, public_id: str, actor: User) -> Attachment:
+    attachment = session.scalar(select(Attachment).where(Attachment.public_id == public_id))
+    if attachment is None:
+        raise NotFound("No such file.", attachment=public_id)
+    if not can_view_instance(session, attachment.instance_id, actor):
+        raise PermissionDenied("You may not see this file.", attachment=public_id)
+    return attachment
+
+
+def path_of(storage: Path, attachment: Attachment) -> Path:
+    return Path(storage) / attachment.storage_key
+
+
+def for_instance(session: Session, instance_id: int) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.instance_id == instance_id)
+                                .order_by(Attachment.id)))
+
+
+def remove(session: Session, public_id: str, actor: User) -> None:
+    """The uploader takes a file back while its task is still open.
+
+    The bytes stay on disk: a request that fails after this point must not have lost a file
+    the database still lists (unreferenced files can be swept later)."""
+    attachment = get(session, public_id, actor)
+    task = get_task(session, attachment.human_task_id) if attachment.human_task_id else None
+    if task is None or attachment.uploaded_by_id != actor.id:
+        raise PermissionDenied("Only the uploader may remove a file, while its task is open.")
+    require_open(task)
+    session.delete(attachment)
+    session.flush()
+    audit.record(session, "attachment_removed", actor, instance=task.instance, task_guid=task.task_guid,
+                 element_id=task.element_id, details={"attachment": public_id, "filename": attachment.filename})

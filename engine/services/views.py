@@ -1,0 +1,134 @@
+"""Read models for pages and the API: a task with its form and context, an instance with its
+diagram, path and timeline. Every function checks that the user may see what it returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from engine import repository, runtime, serializer, validation
+from engine.errors import PermissionDenied
+from engine.models import (
+    Attachment,
+    AuditEvent,
+    HumanTask,
+    ProcessInstance,
+    ProcessVersion,
+    TaskState,
+    User,
+)
+from engine.permissions import can_view_instance, can_work_on, is_candidate
+from engine.services import attachments
+from engine.services.instances import task_data
+from engine.services.tasks import get_task
+
+
+@dataclass
+class FormSpec:
+    """A form as the page renders it: the JSON Schema already resolved with task data."""
+
+    key: str | None = None
+    schema: dict | None = None
+    ui: dict | None = None
+
+
+@dataclass
+class Step:
+    """An earlier, completed task of the instance and what was submitted in it."""
+
+    task: HumanTask
+    form: FormSpec
+    data: dict
+
+
+@dataclass
+class TaskPage:
+    task: HumanTask
+    instance: ProcessInstance
+    process_name: str
+    form: FormSpec
+    values: dict              # what the form shows: the draft, else the task's current data
+    context: dict             # the task's data (read-only)
+    can_work: bool
+    can_claim: bool
+    earlier: list[Step] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
+    history: list[AuditEvent] = field(default_factory=list)
+
+
+@dataclass
+class InstancePage:
+    instance: ProcessInstance
+    version: ProcessVersion
+    visited: list[str]
+    current: list[str]        # element ids of open tasks
+    open_tasks: list[HumanTask]
+    data: dict
+    files: list[Attachment]
+    history: list[AuditEvent]
+
+
+def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
+    forms = repository.forms_of(session, version_id)
+    schema = forms.get(key) if key else None
+    return FormSpec(key=key, schema=validation.resolve_schema(schema, data) if schema else None,
+                    ui=forms.get(ui_key) if ui_key else None)
+
+
+def history(session: Session, instance_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                .order_by(AuditEvent.seq)))
+
+
+def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None) -> list[Step]:
+    query = (select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED)
+             .options(selectinload(HumanTask.completed_by)).order_by(HumanTask.completed_at, HumanTask.id))
+    steps = []
+    for done in session.scalars(query):
+        if before is not None and done.id == before.id:
+            continue
+        data = done.submitted or {}
+        steps.append(Step(task=done, data=data, form=form_spec(session, instance.process_version_id, done.form_key,
+                                                               done.ui_form_key, data)))
+    return steps
+
+
+def task_page(session: Session, task_id: int, user: User) -> TaskPage:
+    task = get_task(session, task_id)
+    instance = task.instance
+    if not can_view_instance(session, instance.id, user):
+        raise PermissionDenied("You may not see this task.", task=task.title)
+    is_open = task.state == TaskState.OPEN
+    context: dict = {}
+    if is_open:
+        workflow = repository.peek(session, instance)
+        context = serializer.json_safe(runtime.find_task(workflow, task.task_guid).data)
+    values = dict(task.draft) if is_open and task.draft else (task.submitted or context)
+    can_work = is_open and instance.status in ("running", "waiting", "error") and can_work_on(session, task, user)
+    can_claim = is_open and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
+    return TaskPage(
+        task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
+        form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
+        can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, before=task),
+        files=attachments.for_instance(session, instance.id), history=history(session, instance.id))
+
+
+def instance_page(session: Session, instance_id: int, user: User) -> InstancePage:
+    instance = repository.get_instance(session, instance_id)
+    if not can_view_instance(session, instance.id, user):
+        raise PermissionDenied("You may not see this process instance.", instance=instance_id)
+    open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                              HumanTask.state == TaskState.OPEN)
+                                      .options(selectinload(HumanTask.assignee)).order_by(HumanTask.id)))
+    data = task_data(session, instance)
+    return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
+                        current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
+                        files=attachments.for_instance(session, instance.id), history=history(session, instance.id))
+
+
+def bpmn_xml(session: Session, instance_id: int, user: User) -> str:
+    instance = repository.get_instance(session, instance_id)
+    if not can_view_instance(session, instance.id, user):
+        raise PermissionDenied("You may not see this process instance.", instance=instance_id)
+    return instance.version.bpmn_xml
