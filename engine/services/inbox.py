@@ -102,7 +102,8 @@ def inbox(session: Session, user: User, query: InboxQuery | None = None) -> Inbo
     rows = []
     for task in tasks:
         due = task.due_at if task.state == TaskState.OPEN else None
-        rows.append(InboxRow(task=task, process_name=names.get(task.instance.process_version_id, task.instance.process_id),
+        name = names.get(task.instance.process_version_id, task.instance.process_id)
+        rows.append(InboxRow(task=task, process_name=name,
                              is_overdue=due is not None and due < now,
                              is_due_soon=due is not None and now <= due < now + DUE_SOON))
     return InboxPage(query=q, rows=rows, total=total)
