@@ -1,0 +1,90 @@
+"""Attachments: stored outside the database, limited in size and type, shown only to participants."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import InvalidInput, PermissionDenied
+from engine.models import Attachment, HumanTask
+from engine.services import attachments, tasks
+from engine.services.users import get_user
+
+PDF = b"%PDF-1.7\n" + b"0" * 2000
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+DOCX = b"PK\x03\x04" + b"\x00" * 100
+
+
+@pytest.fixture
+def task(session, deploy, start, make_user):
+    deploy("approval")
+    make_user("drafter", groups=["起草人"])
+    make_user("drafter2", groups=["起草人"])
+    make_user("reviewer", groups=["审核人"])
+    make_user("outsider")
+    instance = start("approval", {"unit": "教育局"})
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+
+
+def user(session, name):
+    return get_user(session, name)
+
+
+def test_store_and_read_back(session, task, tmp_path):
+    drafter = user(session, "drafter")
+    stored = attachments.store(session, tmp_path, task.id, "../../etc/整改方案 (终稿).pdf", io.BytesIO(PDF), drafter,
+                               field="evidence")
+    assert stored.filename == "整改方案 (终稿).pdf" and stored.content_type == "application/pdf"
+    assert stored.size == len(PDF) and len(stored.sha256) == 64
+    path = attachments.path_of(tmp_path, stored)
+    assert path.read_bytes() == PDF and "整改" not in str(path)  # stored under a random key
+    assert not list(tmp_path.rglob("*.part"))
+    assert attachments.get(session, stored.public_id, drafter).id == stored.id
+    # a reviewer of the same instance may see it (it is context for the next step)
+    tasks.complete_task(session, task.id, {"title": "方案"}, drafter)
+    assert attachments.get(session, stored.public_id, user(session, "reviewer")).id == stored.id
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("virus.exe", b"MZ" + b"\x00" * 10, "type"),
+    ("fake.pdf", b"<html>not a pdf</html>", "content"),
+    ("fake.png", PDF, "content"),
+    ("empty.docx", b"", "empty"),
+    ("notes.txt", b"\x00\x01\x02 binary", "content"),
+])
+def test_type_and_content_are_checked(session, task, tmp_path, name, content, problem):
+    with pytest.raises(InvalidInput) as caught:
+        attachments.store(session, tmp_path, task.id, name, io.BytesIO(content), user(session, "drafter"))
+    assert list(caught.value.errors.values()) == [problem]
+    assert session.scalars(select(Attachment)).all() == [] and not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_size_limit(session, task, tmp_path):
+    with pytest.raises(InvalidInput) as caught:
+        attachments.store(session, tmp_path, task.id, "big.pdf", io.BytesIO(PDF * 600), user(session, "drafter"),
+                          max_size=1024 * 1024)
+    assert caught.value.errors == {"file": "size"}
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    ok = attachments.store(session, tmp_path, task.id, "small.png", io.BytesIO(PNG), user(session, "drafter"),
+                           max_size=1024 * 1024)
+    assert ok.size == len(PNG)
+
+
+def test_outsiders_may_neither_add_nor_see(session, task, tmp_path):
+    stored = attachments.store(session, tmp_path, task.id, "a.docx", io.BytesIO(DOCX), user(session, "drafter"))
+    with pytest.raises(PermissionDenied):
+        attachments.get(session, stored.public_id, user(session, "outsider"))
+    with pytest.raises(PermissionDenied):
+        attachments.store(session, tmp_path, task.id, "b.docx", io.BytesIO(DOCX), user(session, "outsider"))
+
+
+def test_only_the_uploader_removes_while_the_task_is_open(session, task, tmp_path):
+    drafter = user(session, "drafter")
+    stored = attachments.store(session, tmp_path, task.id, "a.docx", io.BytesIO(DOCX), drafter)
+    colleague = user(session, "drafter2")  # may see the file, may not remove it
+    assert attachments.get(session, stored.public_id, colleague).id == stored.id
+    with pytest.raises(PermissionDenied):
+        attachments.remove(session, stored.public_id, colleague)
+    attachments.remove(session, stored.public_id, drafter)
+    assert session.scalars(select(Attachment)).all() == []
