@@ -53,6 +53,7 @@ class ParsedProcess:
     start_lane: str | None = None
     start_form_key: str | None = None
     start_ui_form_key: str | None = None
+    form_pairs: list = field(default_factory=list)  # (bpmn file, element, line, schema name, ui name)
 
 
 @dataclass
@@ -128,9 +129,11 @@ def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
         if result is None:
             continue
         spec, subspecs = result
-        forms = _lint_specs(ctx, parser, [spec, *[s for s in subspecs.values() if s is not None]])
-        parsed.append(_assemble(ctx, parser, process_id, spec, subspecs, forms,
-                                is_startable=process_id not in called))
+        pairs: list = []
+        forms = _lint_specs(ctx, parser, [spec, *[s for s in subspecs.values() if s is not None]], pairs)
+        item = _assemble(ctx, parser, process_id, spec, subspecs, forms, is_startable=process_id not in called)
+        item.form_pairs = pairs
+        parsed.append(item)
     if ctx.problems:
         raise DeploymentError(ctx.problems)
     if not parsed:
@@ -178,7 +181,7 @@ def _element_from_message(ctx: _Context, text: str, default_file: str) -> tuple[
     return "", default_file
 
 
-def _lint_specs(ctx: _Context, parser, specs) -> dict[str, dict]:
+def _lint_specs(ctx: _Context, parser, specs, pairs: list) -> dict[str, dict]:
     """Check every condition, script, expression, instruction and form a process uses."""
     forms: dict[str, dict] = {}
     for spec in specs:
@@ -207,6 +210,9 @@ def _lint_specs(ctx: _Context, parser, specs) -> dict[str, dict]:
             for prop in FORM_PROPERTIES:
                 if props.get(prop):
                     _load_form(ctx, file_name, element, props[prop], forms)
+            if props.get("formJsonSchemaFilename"):
+                pairs.append((file_name, element, ctx.lines.get(file_name, {}).get(element),
+                              props["formJsonSchemaFilename"], props.get("formUiSchemaFilename")))
             if isinstance(task_spec, MultiInstanceTask) and task_spec.data_input is None \
                     and task_spec.cardinality is None:
                 ctx.add(file_name, "multi-instance task needs a collection or a cardinality", element)
@@ -299,8 +305,9 @@ def _uses_decision(spec, subspecs, dmn_parser) -> bool:
     return False
 
 
-def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker) -> None:
-    """Let `checker(name, form) -> [messages]` refuse form definitions; raises DeploymentError."""
+def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker, pair_checker=None) -> None:
+    """Let the form package refuse definitions: `checker(name, form) -> [messages]` per file, and
+    `pair_checker(schema, ui) -> [messages]` per user task (a UI schema against its schema)."""
     problems, seen = [], set()
     for item in parsed:
         for name, form in item.forms.items():
@@ -309,5 +316,14 @@ def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker) -
             seen.add(name)
             path = next((n for n in files if PurePosixPath(n).name == name), name)
             problems.extend(Problem(path, message) for message in checker(name, form))
+        if pair_checker is None:
+            continue
+        for file_name, element, line, schema_name, ui_name in item.form_pairs:
+            if (schema_name, ui_name) in seen or schema_name not in item.forms or not ui_name \
+                    or ui_name not in item.forms:
+                continue
+            seen.add((schema_name, ui_name))
+            for message in pair_checker(item.forms[schema_name], item.forms[ui_name]):
+                problems.append(Problem(file_name, f"{ui_name}: {message}", element, line))
     if problems:
         raise DeploymentError(problems)

@@ -64,13 +64,36 @@ def schema_errors(schema: dict, data: dict) -> dict[str, str]:
     return errors
 
 
+def declared_names(schema: dict) -> set[str] | None:
+    """Top-level field names a schema declares, conditional ones (dependencies, if/then/else,
+    allOf) included; None when it declares none (then any name goes)."""
+    if not isinstance(schema, dict):
+        return None
+    names: set[str] = set()
+    found = False
+    if isinstance(schema.get("properties"), dict):
+        names.update(schema["properties"])
+        found = True
+    parts = [schema.get(key) for key in ("then", "else")] + list(schema.get("allOf") or [])
+    for dependency in (schema.get("dependencies") or {}).values():
+        if isinstance(dependency, dict):
+            parts.append(dependency)
+            parts.extend(dependency.get("oneOf") or [])
+    for part in parts:
+        more = declared_names(part)
+        if more is not None:
+            names.update(more)
+            found = True
+    return names if found else None
+
+
 def check_fields(schema: dict, clean: dict) -> None:
-    """Refuse reserved names and, when the schema lists its properties, names it does not list."""
+    """Refuse reserved names and, when the schema lists its fields, names it does not list."""
     bad = sorted(k for k in clean if k.startswith("_") or k in RESERVED)
     if bad:
         raise InvalidInput(f"Field names not allowed: {', '.join(bad)}.", errors={k: "reserved" for k in bad})
-    declared = (schema or {}).get("properties")
-    if isinstance(declared, dict) and schema.get("additionalProperties") is not True:
+    declared = declared_names(schema or {})
+    if declared is not None and (schema or {}).get("additionalProperties") is not True:
         unknown = sorted(k for k in clean if k not in declared)
         if unknown:
             raise InvalidInput(f"Fields not in the form: {', '.join(unknown)}.",

@@ -1,8 +1,11 @@
 """The delivery layer: the Flask application factory."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, send_from_directory
+from flask_babel import format_datetime, get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader
 
+import forms
 from web import db
 from web.config import build_config
 
@@ -12,8 +15,27 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(app.instance_path, config))
     db.init_app(app)
 
-    from web import cli, views
+    from web import api, auth, cli, errors, files, i18n, inbox, instances, start, tasks, views
+    from web.extensions import babel, csrf, limiter, login_manager
 
-    app.register_blueprint(views.bp)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+    _add_form_templates(app)
+    for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
+    app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,
+                                 get_locale=get_locale)
+    errors.register(app)
+    inbox.register_context(app)
     cli.init_app(app)
     return app
+
+
+def _add_form_templates(app: Flask) -> None:
+    """The form macros and forms.js live in the `forms` package."""
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(str(forms.TEMPLATE_DIR))])
+    app.add_url_rule("/static/forms/<path:filename>", "forms_static",
+                     lambda filename: send_from_directory(forms.STATIC_DIR, filename, max_age=3600))

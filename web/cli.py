@@ -14,10 +14,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+import forms
 from engine import audit
 from engine.errors import DeploymentError, EngineError
 from engine.services import instances, messages, processes, timers, users
 from web.db import get_session, session_factory
+
+# Deployment refuses forms the `forms` package cannot render (the engine cannot import it).
+FORM_CHECKS = {"form_checker": forms.check_bundle_form,
+               "pair_checker": lambda schema, ui: forms.check_form("", schema, ui)}
 
 
 def main() -> None:
@@ -76,7 +81,7 @@ def deploy_command(path):
     directory = path or current_app.config["PROCESSES_DIR"]
     session = get_session()
     try:
-        results = processes.deploy_directory(session, directory, None)
+        results = processes.deploy_directory(session, directory, None, **FORM_CHECKS)
         session.commit()
     except DeploymentError as exc:
         session.rollback()

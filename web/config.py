@@ -36,8 +36,16 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("PINGYI_SECURE_COOKIES", "0") == "1",
         "TIMER_INTERVAL_SECONDS": float(os.environ.get("PINGYI_TIMER_INTERVAL", "30")),
+        "ATTACHMENTS_DIR": os.environ.get("PINGYI_ATTACHMENTS_DIR") or str(Path(instance_path) / "attachments"),
+        "ATTACHMENT_MAX_SIZE": int(os.environ.get("PINGYI_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "RATELIMIT_ENABLED": True,  # explicit: the limiter otherwise keeps the last app's setting
     }
     config.update(overrides or {})
+    config.setdefault("MAX_CONTENT_LENGTH", config["ATTACHMENT_MAX_SIZE"] + 1024 * 1024)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance_path)
     return config

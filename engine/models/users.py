@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -32,6 +33,16 @@ class User(Base):
 
     groups: Mapped[list[Group]] = relationship(secondary=user_group, back_populates="members",
                                                order_by="Group.name")
+
+    # What a web session layer (Flask-Login) expects of a user, duck-typed: the engine imports no Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """The id kept in a signed-in session: changes when the password changes, which signs
+        the user out everywhere else."""
+        stamp = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        return f"{self.id}.{stamp}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -20,7 +20,7 @@ class Deployed:
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: User | None,
-           form_checker=None) -> list[Deployed]:
+           form_checker=None, pair_checker=None) -> list[Deployed]:
     """Check the whole bundle, then store a new version of each process whose content changed.
 
     Identical content is a no-op. Any problem anywhere refuses the whole bundle (nothing stored).
@@ -29,7 +29,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: User | None,
     """
     parsed = bpmn.check_bundle(files)
     if form_checker is not None:
-        bpmn.check_forms(parsed, files, form_checker)
+        bpmn.check_forms(parsed, files, form_checker, pair_checker)
     results = []
     for item in parsed:
         latest = latest_version(session, item.process_id, required=False)
@@ -54,8 +54,9 @@ def deploy(session: Session, files: dict[str, bytes], actor: User | None,
 
 
 def deploy_directory(session: Session, directory: str | Path, actor: User | None,
-                     form_checker=None) -> list[Deployed]:
-    return deploy(session, bpmn.read_bundle(directory), actor, form_checker=form_checker)
+                     form_checker=None, pair_checker=None) -> list[Deployed]:
+    return deploy(session, bpmn.read_bundle(directory), actor, form_checker=form_checker,
+                  pair_checker=pair_checker)
 
 
 def latest_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:

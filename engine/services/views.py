@@ -72,8 +72,9 @@ class InstancePage:
 def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
     forms = repository.forms_of(session, version_id)
     schema = forms.get(key) if key else None
+    ui = forms.get(ui_key) if ui_key else None
     return FormSpec(key=key, schema=validation.resolve_schema(schema, data) if schema else None,
-                    ui=forms.get(ui_key) if ui_key else None)
+                    ui=validation.resolve_schema(ui, data) if ui else None)
 
 
 def history(session: Session, instance_id: int) -> list[AuditEvent]:

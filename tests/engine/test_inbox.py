@@ -19,8 +19,8 @@ def setup(session, deploy, start, make_user):
     clock.set_now(datetime(2023, 10, 31, 2, tzinfo=UTC))
     people = {"me": make_user("me", groups=["评议办"]), "colleague": make_user("colleague", groups=["评议办"]),
               "other": make_user("other", groups=["被评议部门"])}
-    made = [start("lanes", {"issued_on": f"2023-11-{day:02d}", "deputies": []}, title=f"部门{day}", business_key=f"D{day}")
-            for day in range(1, 8)]
+    made = [start("lanes", {"issued_on": f"2023-11-{day:02d}", "deputies": []}, title=f"部门{day}",
+                  business_key=f"D{day}") for day in range(1, 8)]
     return people, made
 
 

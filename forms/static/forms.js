@@ -1,0 +1,100 @@
+// Progressive enhancement for Pingyi's dynamic forms (forms/templates/forms/_form.html).
+// Without this script every row and every conditional field is simply shown.
+//  - [data-repeat]: a repeating group; [data-repeat-add] copies its <template data-repeat-template>,
+//    replacing data-repeat-token with the next row number; [data-repeat-remove] removes a row.
+//  - [data-show-if]: {"field": input name, "values": [...] or null, "absent": bool, "negate": bool};
+//    the element is hidden while the condition fails (the server drops its value then as well).
+(function () {
+  "use strict";
+
+  function inputsNamed(scope, name) {
+    return Array.prototype.filter.call(scope.querySelectorAll("input, select, textarea"), function (el) {
+      return el.name === name;
+    });
+  }
+
+  function valuesOf(scope, name) {
+    var values = [];
+    inputsNamed(scope, name).forEach(function (el) {
+      if (el.dataset.boolean !== undefined) {
+        values.push(el.checked ? "true" : "false");
+      } else if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) values.push(el.value);
+      } else if (el.tagName === "SELECT") {
+        Array.prototype.forEach.call(el.selectedOptions, function (option) {
+          if (option.value !== "") values.push(option.value);
+        });
+      } else if (el.value.trim() !== "") {
+        values.push(el.value.trim());
+      }
+    });
+    return values;
+  }
+
+  function holds(condition, scope) {
+    var values = valuesOf(scope, condition.field);
+    var result;
+    if (values.length === 0) result = condition.absent;
+    else if (condition.values === null) result = true;
+    else result = values.some(function (v) { return condition.values.indexOf(v) !== -1; });
+    return result !== condition.negate;
+  }
+
+  function refresh(root) {
+    (root || document).querySelectorAll("[data-show-if]").forEach(function (el) {
+      var scope = el.closest("form") || document;
+      try {
+        el.hidden = !holds(JSON.parse(el.getAttribute("data-show-if")), scope);
+      } catch (err) {
+        el.hidden = false;
+      }
+    });
+  }
+
+  function rowsOf(box) {
+    return box.querySelector(":scope > [data-repeat-rows]");
+  }
+
+  function updateAddButton(box) {
+    var button = box.querySelector(":scope > [data-repeat-add]");
+    var max = box.getAttribute("data-repeat-max");
+    if (button && max !== null) {
+      button.disabled = rowsOf(box).querySelectorAll(":scope > [data-repeat-row]").length >= Number(max);
+    }
+  }
+
+  function addRow(box) {
+    var template = box.querySelector(":scope > template[data-repeat-template]");
+    if (!template) return;
+    var next = Number(box.getAttribute("data-repeat-next") || "0");
+    var html = template.innerHTML.split(box.getAttribute("data-repeat-token")).join(String(next));
+    box.setAttribute("data-repeat-next", String(next + 1));
+    rowsOf(box).insertAdjacentHTML("beforeend", html);
+    updateAddButton(box);
+  }
+
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-repeat-add]");
+    if (add) {
+      addRow(add.closest("[data-repeat]"));
+      refresh();
+      return;
+    }
+    var remove = event.target.closest("[data-repeat-remove]");
+    if (remove) {
+      var box = remove.closest("[data-repeat]");
+      remove.closest("[data-repeat-row]").remove();
+      if (box) updateAddButton(box);
+      refresh();
+    }
+  });
+  document.addEventListener("change", function () { refresh(); });
+  document.addEventListener("input", function () { refresh(); });
+
+  function start() {
+    document.querySelectorAll("[data-repeat]").forEach(updateAddButton);
+    refresh();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,105 @@
+"""Signing in: passwords, remember me, safe redirects, rate limits, CSRF, password change."""
+from __future__ import annotations
+
+from tests.web.conftest import PASSWORD, csrf_token
+from web import create_app
+
+
+def test_pages_need_a_signed_in_user(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_sign_in_and_out(client, login, make_user):
+    make_user("office", password=PASSWORD, display_name="王秀英")
+    assert login("office", "wrong password").status_code == 200
+    response = login("office")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200 and "王秀英" in page.get_data(as_text=True)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_says_so_in_chinese(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    page = login("office", "nope-nope").get_data(as_text=True)
+    assert "用户名或密码错误" in page
+
+
+def test_next_must_stay_on_this_site(client, session, make_user):
+    make_user("office", password=PASSWORD)
+    session.commit()
+    for target, expected in (("/tasks/1", "/tasks/1"), ("https://evil.example/x", "/"), ("//evil.example", "/"),
+                             ("/\\evil.example", "/")):
+        client.post("/logout")
+        response = client.post(f"/login?next={target}", data={"username": "office", "password": PASSWORD})
+        assert response.headers["Location"] == expected, target
+
+
+def test_remember_me_sets_a_secure_http_only_cookie(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    response = login("office", remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = next(c for c in cookies if c.startswith("remember_token="))
+    assert "HttpOnly" in remember and "SameSite=Lax" in remember
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session_cookie
+
+
+def test_password_change_signs_out_other_sessions(app, client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office")
+    other = app.test_client()
+    other.post("/login", data={"username": "office", "password": PASSWORD})
+    assert other.get("/").status_code == 200
+    response = client.post("/password", data={"old_password": PASSWORD, "new_password": "new-password-99",
+                                              "repeat": "new-password-99"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200       # this session goes on
+    assert other.get("/").status_code == 302        # the other one is signed out
+    wrong = client.post("/password", data={"old_password": "not-it", "new_password": "another-pass-1",
+                                           "repeat": "another-pass-1"})
+    assert "当前密码不正确" in wrong.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(database_url, sessions, session, make_user, tmp_path):
+    make_user("office", password=PASSWORD)
+    session.commit()
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path)})
+    try:
+        client = app.test_client()
+        refused = client.post("/login", data={"username": "office", "password": PASSWORD})
+        assert refused.status_code == 400 and "表单已过期" in refused.get_data(as_text=True)
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        accepted = client.post("/login", data={"username": "office", "password": PASSWORD, "csrf_token": token})
+        assert accepted.status_code == 302
+        assert client.post("/logout").status_code == 400  # signed in, still no token: refused
+    finally:
+        app.extensions["pingyi.engine"].dispose()
+
+
+def test_login_is_rate_limited(database_url, sessions, session, make_user, tmp_path):
+    make_user("office", password=PASSWORD)
+    session.commit()
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path)})
+    try:
+        client = app.test_client()
+        codes = [client.post("/login", data={"username": "office", "password": "wrong-guess"}).status_code
+                 for _ in range(12)]
+        assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+        blocked = client.post("/login", data={"username": "office", "password": PASSWORD})
+        assert "尝试次数过多" in blocked.get_data(as_text=True)
+    finally:
+        app.extensions["pingyi.engine"].dispose()
+
+
+def test_language_switch(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office")
+    assert "待办" in client.get("/").get_data(as_text=True)
+    client.get("/lang/en?next=/")
+    assert "Inbox" in client.get("/").get_data(as_text=True)
+    assert client.get("/lang/en?next=https://evil.example").headers["Location"] == "/"

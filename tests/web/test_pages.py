@@ -1,0 +1,198 @@
+"""The participant's pages: start, inbox, claim, task form (draft, errors, files, submit), instance."""
+from __future__ import annotations
+
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+import forms
+from engine.models import Attachment, HumanTask, ProcessInstance, TaskState
+from engine.services import processes
+from tests.conftest import bundle
+from tests.web.conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n" + b"1" * 1000
+
+
+@pytest.fixture
+def world(session, make_user):
+    people = {"office": make_user("office", groups=["评议办"], password=PASSWORD, display_name="王秀英"),
+              "dept": make_user("dept", groups=["被评议部门"], password=PASSWORD, display_name="张伟"),
+              "dept2": make_user("dept2", groups=["被评议部门"], password=PASSWORD, display_name="刘洋"),
+              "outsider": make_user("outsider", password=PASSWORD),
+              "admin": make_user("boss", password=PASSWORD, is_admin=True)}
+    processes.deploy(session, bundle("inbox"), None, form_checker=forms.check_bundle_form)
+    ids = {name: user.id for name, user in people.items()}
+    session.commit()
+    return ids  # plain ids: touching expired objects would open a transaction (and hold SQLite's lock)
+
+
+def start_plan(client, login):
+    login("office")
+    response = client.post("/start/plan", data={"department": "教育局", "issued_on": "2023-10-31",
+                                               "_title": "教育局整改"})
+    assert response.status_code == 302
+    client.post("/logout")
+
+
+def snapshot(row, *names):
+    return SimpleNamespace(**{name: getattr(row, name) for name in names})
+
+
+def the_task(session, element="write_plan"):
+    """A plain copy of the task row. The test's transaction is ended at once (on SQLite an open
+    one holds the write lock the app needs) and no ORM object is kept (a later access would open one)."""
+    session.expire_all()
+    task = session.scalars(select(HumanTask).where(HumanTask.element_id == element)).one()
+    copy = snapshot(task, "id", "instance_id", "state", "assignee_id", "draft", "submitted")
+    session.commit()
+    return copy
+
+
+def all_of(session, model, *names) -> list:
+    session.expire_all()
+    rows = [snapshot(row, *names) for row in session.scalars(select(model))]
+    session.commit()
+    return rows
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_start_form_is_validated(client, login, world):
+    login("office")
+    page = client.get("/start/plan")
+    assert page.status_code == 200 and "被评议部门" in text(page) and "交办日期" in text(page)
+    bad = client.post("/start/plan", data={"department": "", "issued_on": "31/10/2023"})
+    assert bad.status_code == 200 and "is-invalid" in text(bad)
+    started = client.post("/start/plan", data={"department": "教育局", "issued_on": "2023-10-31"})
+    assert started.status_code == 302 and started.headers["Location"].startswith("/instances/")
+
+
+def test_only_the_start_lane_may_start(client, login, world):
+    login("dept")
+    assert client.get("/start/").status_code == 200 and "整改方案（演示）" not in text(client.get("/start/"))
+    assert client.get("/start/plan").status_code == 403
+    assert client.post("/start/plan", data={"department": "x"}).status_code == 403
+
+
+def test_inbox_claim_draft_and_submit(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    inbox = text(client.get("/"))
+    task = the_task(session)
+    assert "提交整改方案：教育局" in inbox and f'/tasks/{task.id}' in inbox and "领取" in inbox
+    assert 'id="task-count">1<' in inbox
+    assert client.post(f"/tasks/{task.id}/claim").status_code == 302
+    assert the_task(session).assignee_id == world["dept"]
+
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert "请针对教育局的评议意见逐条填写整改措施。" in page and "增加一行" in page
+
+    # a draft keeps partial input and comes back when the task is reopened
+    client.post(f"/tasks/{task.id}", data={"_action": "draft", "summary": "初步思路", "items-0-problem": "课后服务"})
+    assert the_task(session).draft == {"summary": "初步思路", "items": [{"problem": "课后服务"}]}
+    reopened = text(client.get(f"/tasks/{task.id}"))
+    assert "初步思路" in reopened and 'value="课后服务"' in reopened
+
+    # errors are shown next to their fields, in Chinese, and nothing is saved
+    bad = client.post(f"/tasks/{task.id}", data={"_action": "submit", "summary": "短", "items-0-problem": "课后服务",
+                                                 "items-0-deadline": "明年"})
+    assert bad.status_code == 422 and "日期格式不正确" in text(bad)
+    assert the_task(session).state == TaskState.OPEN
+
+    done = client.post(f"/tasks/{task.id}", data={
+        "_action": "submit", "summary": "成立整改专班，逐条落实。",
+        "items-0-problem": "课后服务", "items-0-deadline": "2023-12-31", "items-0-target": "全覆盖",
+        "items-1-problem": "校园安全", "items-1-deadline": "2024-03-31",
+        "evidence__upload": (io.BytesIO(PDF), "整改方案.pdf")}, content_type="multipart/form-data")
+    confirm = the_task(session, "confirm")
+    assert done.status_code == 302 and done.headers["Location"] == f"/tasks/{confirm.id}"  # my next task here
+    submitted = the_task(session).submitted
+    [attachment] = all_of(session, Attachment, "public_id", "filename")
+    assert submitted["items"] == [{"problem": "课后服务", "deadline": "2023-12-31", "target": "全覆盖"},
+                                  {"problem": "校园安全", "deadline": "2024-03-31"}]
+    assert submitted["evidence"] == [attachment.public_id] and attachment.filename == "整改方案.pdf"
+
+    # the next step shows the plan read-only, with the file
+    following = text(client.get(f"/tasks/{confirm.id}"))
+    assert "此前各步" in following and "校园安全" in following and "整改方案.pdf" in following
+    with client.get(f"/files/{attachment.public_id}") as download:
+        assert download.status_code == 200 and download.data == PDF
+    client.post(f"/tasks/{confirm.id}", data={"_action": "submit", "confirmed": "y"})
+    session.expire_all()
+    assert [i.status for i in all_of(session, ProcessInstance, "status")] == ["completed"]
+
+
+def test_held_task_says_who_holds_it(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    client.post(f"/tasks/{task.id}/claim")
+    client.post("/logout")
+    login("dept2")
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert "由张伟办理" in page and 'name="_action"' not in page
+    assert client.post(f"/tasks/{task.id}/claim").status_code == 409
+    assert client.post(f"/tasks/{task.id}", data={"_action": "submit", "summary": "抢先提交"}).status_code == 403
+
+
+def test_outsiders_get_403(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    client.post(f"/tasks/{task.id}", data={"_action": "draft", "summary": "附件",
+                                           "evidence__upload": (io.BytesIO(PDF), "a.pdf")},
+                content_type="multipart/form-data")
+    [attachment] = all_of(session, Attachment, "public_id")
+    client.post("/logout")
+    login("outsider")
+    assert client.get(f"/tasks/{task.id}").status_code == 403
+    assert client.get(f"/instances/{task.instance_id}").status_code == 403
+    assert client.get(f"/files/{attachment.public_id}").status_code == 403
+    assert client.post(f"/tasks/{task.id}/claim").status_code == 403
+    assert "您无权" in text(client.get(f"/instances/{task.instance_id}"))
+
+
+def test_oversized_and_wrong_files_are_refused(app, client, login, session, world):
+    app.config["ATTACHMENT_MAX_SIZE"] = 2048
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    def upload(content, name):
+        return client.post(f"/tasks/{task.id}", data={"_action": "draft", "evidence__upload": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data")
+
+    too_big, wrong = upload(PDF * 3, "b.pdf"), upload(b"MZ", "x.exe")
+    assert too_big.status_code == 400 and wrong.status_code == 400
+    assert all_of(session, Attachment, "id") == []
+
+
+def test_instance_page_has_the_diagram_and_path(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    page = text(client.get(f"/instances/{task.instance_id}"))
+    visited = re.search(r'data-visited="([^"]*)"', page).group(1)
+    current = re.search(r'data-current="([^"]*)"', page).group(1)
+    assert "start" in visited and "write_plan" in current
+    xml = client.get(f"/instances/{task.instance_id}/diagram.bpmn")
+    assert xml.status_code == 200 and b"bpmndi:BPMNDiagram" in xml.data
+    assert "发起流程" in page  # the timeline
+
+
+def test_admin_actions_need_a_reason(client, login, session, world):
+    start_plan(client, login)
+    login("boss")
+    instance_id = the_task(session).instance_id
+    assert client.post(f"/instances/{instance_id}/suspend", data={"reason": ""}).status_code == 400
+    assert client.post(f"/instances/{instance_id}/suspend", data={"reason": "核实情况"}).status_code == 302
+    session.expire_all()
+    assert [i.status for i in all_of(session, ProcessInstance, "status")] == ["suspended"]
+    client.post("/logout")
+    login("office")
+    assert client.post(f"/instances/{instance_id}/resume", data={"reason": "x"}).status_code == 403

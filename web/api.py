@@ -1,0 +1,121 @@
+"""The JSON API for integrations, under /api/v1, authenticated by bearer tokens.
+
+Same services, same authorization and validation as the pages. Browser sessions are not
+accepted here (so no CSRF token is needed): machine clients send `Authorization: Bearer pyt_…`.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request, url_for
+
+from engine.errors import InvalidInput, PermissionDenied
+from engine.models import HumanTask
+from engine.services import inbox, instances, tasks, tokens, views
+from web.db import get_session
+from web.openapi import document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, secret = header.partition(" ")
+        user = tokens.user_for_token(get_session(), secret.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            response = jsonify(status=401, title="Unauthorized", detail="A valid bearer token is required.")
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Bearer realm="pingyi"'
+            return response
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    return body
+
+
+def task_json(task: HumanTask) -> dict:
+    return {
+        "id": task.id, "title": task.title, "element": task.element_id, "lane": task.lane, "state": task.state,
+        "instance": task.instance_id, "assignee": task.assignee.username if task.assignee else None,
+        "due_at": task.due_at.isoformat() if task.due_at else None, "priority": task.priority,
+        "created_at": task.created_at.isoformat(), "form": task.form_key,
+        "url": url_for("api.get_task", task_id=task.id),
+    }
+
+
+@bp.post("/instances")
+@token_required
+def start_instance():
+    body = _body()
+    data = body.get("data") or {}
+    if not isinstance(data, dict):
+        raise InvalidInput("'data' must be an object.", errors={"data": "object"})
+    session = get_session()
+    instance = instances.start_by_user(session, str(body.get("process_id", "")), g.api_user, data,
+                                       title=body.get("title"), business_key=body.get("business_key"))
+    session.commit()
+    mine = [task_json(t) for t in tasks.my_tasks(session, g.api_user) if t.instance_id == instance.id]
+    return jsonify(id=instance.id, process_id=instance.process_id, status=instance.status, tasks=mine), 201
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks():
+    page = inbox.inbox(get_session(), g.api_user, inbox.InboxQuery(
+        tab=request.args.get("tab", "mine"), search=request.args.get("q", ""),
+        process_id=request.args.get("process"), due=request.args.get("due"),
+        sort=request.args.get("sort", "due"), page=request.args.get("page", 1, type=int),
+        per_page=request.args.get("per_page", 50, type=int)))
+    return jsonify(total=page.total, page=page.query.page, pages=page.pages,
+                   tasks=[task_json(row.task) for row in page.rows])
+
+
+@bp.get("/tasks/<int:task_id>")
+@token_required
+def get_task(task_id: int):
+    page = views.task_page(get_session(), task_id, g.api_user)
+    return jsonify(task=task_json(page.task), instance={"id": page.instance.id, "title": page.instance.title,
+                                                        "status": page.instance.status},
+                   instructions=page.task.instructions, form={"schema": page.form.schema, "ui": page.form.ui},
+                   data=page.values, can_complete=page.can_work, can_claim=page.can_claim)
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@token_required
+def claim(task_id: int):
+    session = get_session()
+    task = tasks.claim(session, task_id, g.api_user)
+    session.commit()
+    return jsonify(task=task_json(task))
+
+
+@bp.post("/tasks/<int:task_id>/submit")
+@token_required
+def submit(task_id: int):
+    body = _body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise InvalidInput("'data' must be an object.", errors={"data": "object"})
+    if g.api_user.is_auditor:
+        raise PermissionDenied("Auditors change nothing.")
+    session = get_session()
+    task = tasks.complete_task(session, task_id, data, g.api_user, reason=body.get("reason"))
+    session.commit()
+    instance = task.instance
+    following = tasks.next_task_for(session, g.api_user, task.instance_id)
+    return jsonify(task=task_json(task), instance={"id": instance.id, "status": instance.status,
+                                                   "error": (instance.error or {}).get("ref")},
+                   next_task=task_json(following) if following else None)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -1,0 +1,90 @@
+"""Signing in and out, and changing one's password."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from engine.errors import InvalidInput
+from engine.models import User
+from engine.services import users
+from web.db import get_session
+from web.extensions import limiter, login_manager
+from web.security import safe_next
+
+bp = Blueprint("auth", __name__)
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    ident, _sep, stamp = user_id.partition(".")
+    if not ident.isdigit():
+        return None
+    user = get_session().get(User, int(ident))
+    if user is None or not user.is_active or user.get_id() != user_id:
+        return None
+    return user
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class PasswordForm(FlaskForm):
+    old_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=256)])
+    repeat = PasswordField(_l("New password again"),
+                           validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(get_session(), form.username.data, form.password.data)
+        get_session().commit()  # a rehashed password is kept
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        flash(_("Wrong user name or password."), "danger")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = current_user._get_current_object()
+        try:
+            users.set_password(session, user, form.new_password.data, user, old_password=form.old_password.data)
+        except InvalidInput as exc:
+            session.rollback()
+            form.old_password.errors.append(_("The current password is wrong.")
+                                            if "old_password" in exc.errors else _("The new password is too short."))
+        else:
+            session.commit()
+            login_user(user, remember=False)  # the session id changed with the password
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("inbox.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,138 @@
+"""Glue between a task's form (as the engine resolved it) and the `forms` package.
+
+A FormKit builds the WTForms form for a FormSpec, binds posted data (files first stored by the
+view, their ids posted under the field's name), validates it, and renders the edit and
+read-only views with the macros of `forms/_form.html`.
+"""
+from __future__ import annotations
+
+import wtforms
+from flask import render_template_string, url_for
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+import forms
+from engine.services.views import FormSpec
+from web.i18n import BabelTranslations
+
+
+class TranslatedForm(wtforms.Form):
+    """Dynamic forms speak the user's language (WTForms asks its meta for translations)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return BabelTranslations()
+
+
+EDIT = '{% from "forms/_form.html" import render_form %}{{ render_form(form, definition, attachments, errors) }}'
+READ = ('{% from "forms/_form.html" import render_readonly %}'
+        '{{ render_readonly(definition, data, attachments=attachments) }}')
+
+
+def attachment_map(files) -> dict:
+    return {a.public_id: {"name": a.filename, "url": url_for("files.download", public_id=a.public_id)}
+            for a in files}
+
+
+class FormKit:
+    def __init__(self, spec: FormSpec, formdata, values: dict, files=()):
+        self.spec = spec
+        self.values = values or {}
+        self.files = attachment_map(files)
+        self.errors: list[str] = []
+        self.field_errors: dict[str, str] = {}
+        self.definition = forms.parse_definition(spec.schema, spec.ui) if spec.schema else None
+        self.form = forms.build_form(self.definition, formdata=formdata, data=self.values, base=TranslatedForm) \
+            if self.definition is not None else None
+        self._data: dict | None = None
+
+    @property
+    def has_files(self) -> bool:
+        return bool(self.definition is not None and self.definition.has_files)
+
+    def validate(self) -> bool:
+        if self.definition is None:
+            self._data = {}
+            return True
+        self._data, self.field_errors = forms.validate_form(self.form, self.definition)
+        unknown = self._unknown_files(self._data)
+        if unknown:
+            self.field_errors.update(unknown)
+            forms.attach_errors(self.form, self.definition, unknown)
+        return not self.field_errors
+
+    def data(self) -> dict:
+        """The validated answers, read-only fields included (they stand in task data anyway)."""
+        if self.definition is None:
+            return {}
+        return forms.to_json(self.form, self.definition, include_read_only=True)
+
+    def partial_data(self) -> dict:
+        """What was entered so far, unvalidated: for a draft."""
+        if self.definition is None:
+            return {}
+        return forms.to_json(self.form, self.definition)
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        """Errors the engine found after our own checks, shown next to their fields."""
+        if self.definition is None:
+            self.errors.extend(errors.values())
+            return
+        self.field_errors.update(errors)
+        forms.attach_errors(self.form, self.definition, errors)
+        located = {p for p in errors if self.definition.find(p) is not None}
+        self.errors.extend(message for path, message in errors.items() if path not in located)
+
+    def _unknown_files(self, data: dict) -> dict[str, str]:
+        """File fields may only name attachments of this instance."""
+        return {path: "unknown attachment" for path, value in _file_values(self.definition.fields, data, "")
+                if any(isinstance(i, str) and i not in self.files for i in (value if isinstance(value, list)
+                                                                            else [value]))}
+
+    def render_edit(self) -> Markup:
+        if self.definition is None:
+            return Markup("")
+        return Markup(render_template_string(EDIT, form=self.form, definition=self.definition,
+                                             attachments=self.files, errors=self.field_errors))
+
+    def render_readonly(self) -> Markup:
+        return readonly(self.spec, self.values, self.files)
+
+
+def _file_values(fields, data: dict, prefix: str):
+    """(path, value) of every file field in submitted data, at any depth."""
+    for definition in fields:
+        if not isinstance(data, dict) or definition.name not in data:
+            continue
+        value, path = data[definition.name], prefix + definition.name
+        if definition.widget == "file":
+            yield path, value
+        elif definition.widget == "object":
+            yield from _file_values(definition.fields, value, path + ".")
+        elif definition.widget == "group" and isinstance(value, list):
+            for index, row in enumerate(value):
+                yield from _file_values(definition.item.fields, row, f"{path}.{index}.")
+
+
+def readonly(spec: FormSpec, data: dict, files: dict | None = None) -> Markup:
+    """A read-only view of submitted data (plain key/value pairs when there is no form)."""
+    if not spec.schema:
+        rows = "".join(f"<dt class='col-5'>{Markup.escape(k)}</dt><dd class='col-7'>{Markup.escape(v)}</dd>"
+                       for k, v in sorted((data or {}).items()) if k != "lane_owners")
+        return Markup(f"<dl class='row small'>{rows}</dl>")
+    definition = forms.parse_definition(spec.schema, spec.ui)
+    return Markup(render_template_string(READ, definition=definition, data=data or {}, attachments=files or {}))
+
+
+def with_uploads(formdata: MultiDict, files, store) -> MultiDict:
+    """Store every `<field>__upload` file (through `store(field, upload) -> attachment`) and post
+    its id under `<field>`, next to the ids the user kept."""
+    merged = MultiDict(formdata)
+    for key in list(files.keys()):
+        if not key.endswith(forms.UPLOAD_SUFFIX):
+            continue
+        field = key[: -len(forms.UPLOAD_SUFFIX)]
+        for upload in files.getlist(key):
+            if upload and upload.filename:
+                merged.add(field, store(field, upload).public_id)
+    return merged

@@ -1,0 +1,80 @@
+"""Languages: Chinese (zh_CN) by default, English by a switch kept in the session."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, session
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from web.security import safe_next
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+DEFAULT = "zh_CN"
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return DEFAULT
+
+
+@bp.get("/lang/<code>")
+def switch(code: str):
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")))
+
+
+# Messages for engine error codes, shown to users (engine messages themselves are English).
+ERROR_MESSAGES = {
+    "not_found": _l("This page or item does not exist."),
+    "permission_denied": _l("You may not do this."),
+    "conflict": _l("Someone changed this in the meantime; please reload and try again."),
+    "instance_changed": _l("Someone changed this process in the meantime; please reload and try again."),
+    "task_already_completed": _l("This task was already completed by %(by)s."),
+    "invalid_input": _l("Some answers are missing or invalid."),
+    "deployment_failed": _l("The deployment was refused."),
+    "script_error": _l("The process stopped with an error."),
+    "no_message_recipient": _l("No process is waiting for this message."),
+}
+
+
+EVENT_NAMES = {
+    "instance_started": _l("Process started"),
+    "instance_failed": _l("Stopped with an error"),
+    "instance_retried": _l("Failed step run again"),
+    "instance_suspended": _l("Process suspended"),
+    "instance_resumed": _l("Process resumed"),
+    "instance_terminated": _l("Process terminated"),
+    "task_completed": _l("Task completed"),
+    "task_claimed": _l("Task claimed"),
+    "task_unclaimed": _l("Task released"),
+    "task_reassigned": _l("Task reassigned"),
+    "task_cancelled": _l("Task ended by the process"),
+    "task_draft_saved": _l("Draft saved"),
+    "timer_fired": _l("Deadline or reminder reached"),
+    "message_received": _l("Message received"),
+    "attachment_uploaded": _l("File uploaded"),
+    "attachment_removed": _l("File removed"),
+    "version_deployed": _l("Process version deployed"),
+}
+
+
+def event_name(event_type: str) -> str:
+    return str(EVENT_NAMES.get(event_type, event_type))
+
+
+class BabelTranslations:
+    """WTForms' translation hook backed by Flask-Babel's catalog, for the dynamic forms' messages.
+    (Not flask_babel.ngettext: that one also formats the text, which WTForms does itself.)"""
+
+    def gettext(self, string):
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ngettext(singular, plural, n)

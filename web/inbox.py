@@ -1,0 +1,39 @@
+"""The inbox: my work, my groups' unclaimed work, and what I completed."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from engine.services import inbox as inbox_service
+from engine.services.processes import list_latest
+from web.db import get_session
+
+bp = Blueprint("inbox", __name__)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@bp.get("/")
+@login_required
+def index():
+    query = inbox_service.InboxQuery(
+        tab=request.args.get("tab", "mine"), search=request.args.get("q", ""),
+        process_id=request.args.get("process") or None, due=request.args.get("due") or None,
+        sort=request.args.get("sort", "due"), page=_int(request.args.get("page"), 1),
+        per_page=_int(request.args.get("per_page"), 20))
+    session = get_session()
+    page = inbox_service.inbox(session, current_user, query)
+    return render_template("inbox/index.html", page=page, processes=list_latest(session))
+
+
+def register_context(app) -> None:
+    @app.context_processor
+    def badge():
+        if getattr(current_user, "is_authenticated", False):
+            return {"my_task_count": inbox_service.count_mine(get_session(), current_user)}
+        return {"my_task_count": 0}

@@ -1,0 +1,31 @@
+/* Pingyi: small progressive enhancements. Pages work without JavaScript except the diagram. */
+(function () {
+  "use strict";
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
+  var box = document.getElementById("diagram");
+  if (!box || !window.BpmnJS) { return; }
+  var visited = JSON.parse(box.getAttribute("data-visited") || "[]");
+  var current = JSON.parse(box.getAttribute("data-current") || "[]");
+  var viewer = new window.BpmnJS({ container: box });
+  fetch(box.getAttribute("data-xml"), { credentials: "same-origin" })
+    .then(function (response) { return response.text(); })
+    .then(function (xml) { return viewer.importXML(xml); })
+    .then(function () {
+      var canvas = viewer.get("canvas");
+      var registry = viewer.get("elementRegistry");
+      canvas.zoom("fit-viewport", "auto");
+      visited.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-done"); } });
+      current.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-current"); } });
+      box.setAttribute("data-rendered", "true");
+    })
+    .catch(function (error) {
+      box.setAttribute("data-rendered", "failed");
+      box.textContent = box.getAttribute("data-error") || String(error);
+    });
+})();

@@ -1,0 +1,120 @@
+"""The task page: instructions, the form, context from earlier steps, files, history."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine.errors import InvalidInput, PermissionDenied
+from engine.services import attachments, tasks, views
+from web import formkit
+from web.db import get_session
+from web.files import storage
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _back(task_id: int):
+    target = request.form.get("_next")
+    if target == "inbox":
+        return redirect(url_for("inbox.index"))
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+def _render(page, kit, status: int = 200):
+    files = formkit.attachment_map(page.files)
+    readonly = [(step, formkit.readonly(step.form, step.data, files)) for step in page.earlier]
+    return render_template("tasks/show.html", page=page, kit=kit, earlier=readonly), status
+
+
+@bp.get("/<int:task_id>")
+@login_required
+def show(task_id: int):
+    page = views.task_page(get_session(), task_id, current_user)
+    kit = formkit.FormKit(page.form, None, page.values, page.files)
+    return _render(page, kit)
+
+
+@bp.post("/<int:task_id>")
+@login_required
+def submit(task_id: int):
+    session = get_session()
+    page = views.task_page(session, task_id, current_user)
+    if not page.can_work and not (current_user.is_admin and page.task.state == "open"):
+        tasks.require_open(page.task)
+        raise PermissionDenied("This task is not yours to complete.", task=page.task.title)
+
+    def store(field, upload):
+        stored = attachments.store(session, storage(), task_id, upload.filename, upload.stream, current_user,
+                                   field=field, max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
+        page.files.append(stored)
+        return stored
+
+    formdata = formkit.with_uploads(request.form, request.files, store)
+    kit = formkit.FormKit(page.form, formdata, page.values, page.files)
+    if request.form.get("_action") == "draft":
+        tasks.save_draft(session, task_id, kit.partial_data(), current_user)
+        session.commit()
+        flash(_("Your draft was saved."), "success")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    if not kit.validate():
+        session.rollback()
+        return _render(page, kit, 422)
+    try:
+        task = tasks.complete_task(session, task_id, kit.data(), current_user, reason=request.form.get("_reason"))
+    except InvalidInput as exc:
+        session.rollback()
+        kit.add_errors(exc.errors)
+        return _render(page, kit, 422)
+    session.commit()
+    instance = task.instance
+    if instance.status == "error" and instance.error:
+        flash(_("Your answers were saved, but the process stopped with an error at “%(task)s”. "
+                "Reference number: %(ref)s. The administrators can see it.",
+                task=instance.error.get("task") or instance.error.get("element_id"), ref=instance.error.get("ref")),
+              "danger")
+    else:
+        flash(_("“%(title)s” is done.", title=task.title), "success")
+    following = tasks.next_task_for(session, current_user, task.instance_id)
+    if following is not None:
+        return redirect(url_for("tasks.show", task_id=following.id))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    session = get_session()
+    tasks.claim(session, task_id, current_user)
+    session.commit()
+    flash(_("The task is yours now."), "success")
+    return _back(task_id)
+
+
+@bp.post("/<int:task_id>/unclaim")
+@login_required
+def unclaim(task_id: int):
+    session = get_session()
+    tasks.unclaim(session, task_id, current_user, request.form.get("reason"))
+    session.commit()
+    flash(_("The task was released to its group."), "info")
+    return _back(task_id) if request.form.get("_next") != "task" else redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:task_id>/files")
+@login_required
+def upload(task_id: int):
+    """Upload files for a task (from the form's file picker); answers JSON for scripts."""
+    session = get_session()
+    field = request.form.get("field", "")
+    stored = [attachments.store(session, storage(), task_id, f.filename, f.stream, current_user, field=field,
+                                max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
+              for f in request.files.getlist("file") if f and f.filename]
+    if not stored:
+        raise InvalidInput("No file was sent.", errors={"file": "required"})
+    session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(files=[{"id": a.public_id, "filename": a.filename, "size": a.size,
+                               "url": url_for("files.download", public_id=a.public_id)} for a in stored])
+    flash(_("%(count)s file(s) uploaded.", count=len(stored)), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
