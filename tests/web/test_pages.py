@@ -163,9 +163,10 @@ def test_oversized_and_wrong_files_are_refused(app, client, login, session, worl
     start_plan(client, login)
     login("dept")
     task = the_task(session)
+
     def upload(content, name):
-        return client.post(f"/tasks/{task.id}", data={"_action": "draft", "evidence__upload": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
+        data = {"_action": "draft", "evidence__upload": (io.BytesIO(content), name)}
+        return client.post(f"/tasks/{task.id}", data=data, content_type="multipart/form-data")
 
     too_big, wrong = upload(PDF * 3, "b.pdf"), upload(b"MZ", "x.exe")
     assert too_big.status_code == 400 and wrong.status_code == 400
