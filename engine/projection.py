@@ -190,6 +190,9 @@ def _new_row(session, instance, info: TaskInfo, ids: dict[tuple[str, str], int],
         seen.add(key)
         row.candidates.append(HumanTaskCandidate(user_id=key[1]) if key[0] == "user"
                               else HumanTaskCandidate(group_id=key[1]))
+    if not info.candidates and not info.lane and instance.started_by_id is not None:
+        # a task outside any lane belongs to whoever started the instance (as in SpiffArena)
+        row.candidates.append(HumanTaskCandidate(user_id=instance.started_by_id))
     session.add(row)
     return row
 

@@ -1,6 +1,8 @@
 """The delivery layer: the Flask application factory."""
 from __future__ import annotations
 
+import json
+
 from flask import Flask, send_from_directory
 from flask_babel import format_datetime, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -28,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,
                                  get_locale=get_locale)
+    app.jinja_env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False)
     errors.register(app)
     inbox.register_context(app)
     cli.init_app(app)

@@ -29,6 +29,8 @@ def token_required(view):
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Bearer realm="pingyi"'
             return response
+        if get_session().info.pop(tokens.STAMPED, False):
+            get_session().commit()
         g.api_user = user
         return view(*args, **kwargs)
     return wrapper

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from engine import clock
@@ -54,14 +54,19 @@ class InboxPage:
         return max(1, -(-self.total // self.query.per_page))
 
 
+_GROUP_UNCLAIMED = select(HumanTask).where(
+    HumanTask.id.in_(select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.group_id.in_(
+        select(user_group.c.group_id).where(user_group.c.user_id == bindparam("uid"))))),
+    HumanTask.assignee_id.is_(None), HumanTask.state == TaskState.OPEN)
+_COMPLETED = select(HumanTask).where(HumanTask.completed_by_id == bindparam("uid"),
+                                     HumanTask.state == TaskState.COMPLETED)
+
+
 def _tab_query(user: User, tab: str):
     if tab == "completed":
-        return select(HumanTask).where(HumanTask.completed_by_id == user.id, HumanTask.state == TaskState.COMPLETED)
+        return _COMPLETED.params(uid=user.id)
     if tab == "group":
-        groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
-        offered = select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.group_id.in_(groups))
-        return select(HumanTask).where(HumanTask.id.in_(offered), HumanTask.assignee_id.is_(None),
-                                       HumanTask.state == TaskState.OPEN)
+        return _GROUP_UNCLAIMED.params(uid=user.id)
     return my_tasks_query(user)
 
 
@@ -89,31 +94,29 @@ ORDER = {
 
 
 def inbox(session: Session, user: User, query: InboxQuery | None = None) -> InboxPage:
+    """One statement: the page of tasks with their instance, holder, process name and the total."""
     q = (query or InboxQuery()).normalised()
     now = clock.now()
-    base = _filtered(_tab_query(user, q.tab), q, now)
-    total = session.scalar(select(func.count()).select_from(base.with_only_columns(HumanTask.id).subquery()))
-    order = (HumanTask.completed_at.desc(), HumanTask.id.desc()) if q.tab == "completed" and q.sort == "due" \
-        else ORDER[q.sort]
-    tasks = session.scalars(
-        base.options(contains_eager(HumanTask.instance), joinedload(HumanTask.assignee))
-        .order_by(*order).limit(q.per_page).offset((q.page - 1) * q.per_page)).unique().all()
-    names = _process_names(session, {t.instance.process_version_id for t in tasks})
+    order = ORDER[q.sort]
+    if q.tab == "completed" and q.sort == "due":
+        order = (HumanTask.completed_at.desc(), HumanTask.id.desc())
+    statement = (_filtered(_tab_query(user, q.tab), q, now)
+                 .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+                 .add_columns(ProcessVersion.name, func.count().over())
+                 .options(contains_eager(HumanTask.instance), joinedload(HumanTask.assignee))
+                 .order_by(*order).limit(q.per_page).offset((q.page - 1) * q.per_page))
+    found = session.execute(statement).unique().all()
+    total = found[0][2] if found else 0
+    if not found and q.page > 1:  # past the last page: still say how many there are
+        total = session.scalar(select(func.count()).select_from(
+            _filtered(_tab_query(user, q.tab), q, now).with_only_columns(HumanTask.id).subquery()))
     rows = []
-    for task in tasks:
+    for task, process_name, _total in found:
         due = task.due_at if task.state == TaskState.OPEN else None
-        name = names.get(task.instance.process_version_id, task.instance.process_id)
-        rows.append(InboxRow(task=task, process_name=name,
+        rows.append(InboxRow(task=task, process_name=process_name or task.instance.process_id,
                              is_overdue=due is not None and due < now,
                              is_due_soon=due is not None and now <= due < now + DUE_SOON))
     return InboxPage(query=q, rows=rows, total=total)
-
-
-def _process_names(session: Session, version_ids: set[int]) -> dict[int, str]:
-    if not version_ids:
-        return {}
-    return dict(session.execute(select(ProcessVersion.id, ProcessVersion.name)
-                                .where(ProcessVersion.id.in_(version_ids))).all())
 
 
 def count_mine(session: Session, user: User) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from sqlalchemy import select, union, update
+from sqlalchemy import bindparam, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, repository, runtime, serializer, validation
@@ -41,19 +41,22 @@ def require_open(task: HumanTask) -> None:
                        task=task.title, reason=task.end_reason or "")
 
 
+_UID = bindparam("uid")
+_MY_GROUPS = select(user_group.c.group_id).where(user_group.c.user_id == _UID)
+_MY_TASKS = select(HumanTask).where(HumanTask.id.in_(union(
+    select(HumanTask.id).where(HumanTask.assignee_id == _UID, HumanTask.state == TaskState.OPEN),
+    select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.user_id == _UID),
+    select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.group_id.in_(_MY_GROUPS)),
+)), HumanTask.state == TaskState.OPEN)
+
+
 def my_tasks_query(user: User):
     """Open tasks assigned to the user, or offered to the user or one of their groups.
 
-    Written as a union of three indexed lookups (not one OR), so both SQLite and PostgreSQL
-    answer it from indexes however many tasks are open.
+    A union of three indexed lookups (not one OR), so both SQLite and PostgreSQL answer it from
+    indexes however many tasks are open; built once, bound to the user per call.
     """
-    groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
-    mine = union(
-        select(HumanTask.id).where(HumanTask.assignee_id == user.id, HumanTask.state == TaskState.OPEN),
-        select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.user_id == user.id),
-        select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.group_id.in_(groups)),
-    )
-    return select(HumanTask).where(HumanTask.id.in_(mine), HumanTask.state == TaskState.OPEN)
+    return _MY_TASKS.params(uid=user.id)
 
 
 def my_tasks(session: Session, user: User, limit: int = 50, offset: int = 0) -> list[HumanTask]:

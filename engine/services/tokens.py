@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -34,17 +35,27 @@ def create_token(session: Session, user: User, name: str, actor: User) -> tuple[
     return token, secret
 
 
+USE_STAMP_INTERVAL = timedelta(minutes=10)
+STAMPED = "pingyi.token_stamped"
+
+
 def user_for_token(session: Session, secret: str) -> User | None:
-    """The active user a presented token acts for, or None."""
+    """The active user a presented token acts for, or None.
+
+    `last_used_at` is written at most every ten minutes, so reading with a token stays a read."""
     if not secret or not secret.startswith(PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at is not None:
+    row = session.execute(select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+                          .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))).first()
+    if row is None:
         return None
-    user = session.get(User, token.user_id)
+    user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = clock.now()
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at > USE_STAMP_INTERVAL:
+        session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        session.info[STAMPED] = True  # the caller commits it (a read-only request would roll it back)
     return user
 
 
