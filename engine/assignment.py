@@ -6,7 +6,8 @@ Candidates, in order of precedence:
    user). Evaluated in the task's data, so a multi-instance child can name its own element, e.g.
    `assignee` = `deputy` gives each deputy their own task;
 2. `lane_owners[lane]` from task data (same `user:` / `group:` strings);
-3. the lane name as a group name.
+3. the lane name as a group name;
+4. a task outside any lane goes to whoever started the instance (SpiffArena's rule).
 
 `dueAt` (an expression giving a date or date-time, e.g. `add_months(issued_on, 1)`) and
 `priority` (an expression giving an integer) are read the same way.
