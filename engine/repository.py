@@ -27,12 +27,14 @@ _TABLE = ProcessInstance.__table__
 _workflows = LRU(CACHE_SIZE)   # instance id -> (revision, workflow)
 _specs = LRU(64)                # process version id -> spec JSON text (immutable)
 _forms = LRU(64)                # process version id -> {form file name: form definition}
+_spec_objects = LRU(64)         # process version id -> (spec, subprocess specs)
 
 
 def clear_caches() -> None:
     _workflows.clear()
     _specs.clear()
     _forms.clear()
+    _spec_objects.clear()
     projection.clear_states()
 
 
@@ -65,8 +67,13 @@ def forms_of(session: Session, version_id: int) -> dict:
 
 
 def spec_objects(session: Session, version_id: int):
-    """Fresh spec objects for a new workflow of this version."""
-    return serializer.load_spec(spec_json(session, version_id))
+    """The spec objects of a version, for new workflows. Specs are not changed by running a
+    workflow, so one parsed copy per version is shared (loading a saved workflow builds its own)."""
+    objects = _spec_objects.get(version_id)
+    if objects is None:
+        objects = serializer.load_spec(spec_json(session, version_id))
+        _spec_objects.put(version_id, objects)
+    return objects
 
 
 def get_instance(session: Session, instance_id: int, refresh: bool = False) -> ProcessInstance:

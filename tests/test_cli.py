@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Group, ProcessVersion, User
-from engine.services import users
+from engine.services import tokens, users
 from tests.conftest import DATA
 from web import create_app
 from web.demo import GROUPS, PEOPLE
@@ -152,3 +152,17 @@ def test_verify_audit_names_a_tampered_event(cli, sessions):
     result = cli("verify-audit")
     assert result.exit_code == 1
     assert f"BROKEN at event #{seq} (row id {row_id})" in result.stderr and "edited" in result.stderr
+
+
+def test_api_tokens_from_the_command_line(cli, sessions):
+    ok(cli("users", "create", "robot", "--no-password"))
+    output = ok(cli("tokens", "create", "robot", "报表系统"))
+    secret = re.search(r"(pyt_\S+)", output).group(1)
+    with sessions() as session:
+        assert tokens.user_for_token(session, secret).username == "robot"
+        session.commit()
+    token_id = re.search(r"Token (\d+)", output).group(1)
+    ok(cli("tokens", "revoke", token_id))
+    with sessions() as session:
+        assert tokens.user_for_token(session, secret) is None
+    assert cli("tokens", "revoke", "999").exit_code == 1

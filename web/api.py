@@ -64,7 +64,7 @@ def start_instance():
     instance = instances.start_by_user(session, str(body.get("process_id", "")), g.api_user, data,
                                        title=body.get("title"), business_key=body.get("business_key"))
     session.commit()
-    mine = [task_json(t) for t in tasks.my_tasks(session, g.api_user) if t.instance_id == instance.id]
+    mine = [task_json(t) for t in tasks.my_tasks_in(session, g.api_user, instance.id)]
     return jsonify(id=instance.id, process_id=instance.process_id, status=instance.status, tasks=mine), 201
 
 

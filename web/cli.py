@@ -17,7 +17,8 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 import forms
 from engine import audit
 from engine.errors import DeploymentError, EngineError
-from engine.services import instances, messages, processes, timers, users
+from engine.models import ApiToken, User
+from engine.services import instances, messages, processes, timers, tokens, users
 from web.db import get_session, session_factory
 
 # Deployment refuses forms the `forms` package cannot render (the engine cannot import it).
@@ -69,7 +70,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo.demo_command)
     for command in (deploy_command, run_timers_command, verify_audit_command):
         app.cli.add_command(command)
-    for group in (users_group, groups_group, instances_group, messages_group):
+    for group in (users_group, groups_group, instances_group, messages_group, tokens_group):
         app.cli.add_command(group)
 
 
@@ -238,3 +239,30 @@ def messages_send(name, payload, correlation, instance_id):
                                      correlation=_json_option(correlation, "--correlation"),
                                      instance_id=instance_id)
     click.echo(f"Delivered to instance(s): {', '.join(map(str, delivered))}")
+
+
+@click.group("tokens", cls=AppGroup)
+def tokens_group():
+    """API tokens for machine clients (/api/v1)."""
+
+
+@tokens_group.command("create")
+@click.argument("username")
+@click.argument("name")
+def tokens_create(username, name):
+    """Create a token acting for USERNAME; the secret is shown once."""
+    with unit_of_work() as session:
+        user = users.get_user(session, username)
+        token, secret = tokens.create_token(session, user, name, user)
+    click.echo(f"Token {token.id} for {username}: {secret}")
+    click.echo("Keep it secret; it is not stored and cannot be shown again.")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id):
+    with unit_of_work() as session:
+        token = session.get(ApiToken, token_id)
+        owner = session.get(User, token.user_id) if token else None
+        tokens.revoke_token(session, token_id, owner)
+    click.echo(f"Token {token_id} revoked.")

@@ -214,10 +214,16 @@ def save_draft(session: Session, task_id: int, data: dict, actor: User) -> Human
     return task
 
 
+def my_tasks_in(session: Session, user: User, instance_id: int, limit: int = 100) -> list[HumanTask]:
+    """The user's open tasks in one instance, oldest first."""
+    query = my_tasks_query(user).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
+    return list(session.scalars(query.limit(limit)))
+
+
 def next_task_for(session: Session, user: User, instance_id: int) -> HumanTask | None:
     """The user's next open task in the same instance, if any."""
-    query = my_tasks_query(user).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
-    return session.scalars(query.limit(1)).first()
+    found = my_tasks_in(session, user, instance_id, limit=1)
+    return found[0] if found else None
 
 
 def load_task_context(session: Session, task: HumanTask) -> dict:
