@@ -22,6 +22,12 @@
       canvas.zoom("fit-viewport", "auto");
       visited.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-done"); } });
       current.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-current"); } });
+      var frame = box.parentElement;
+      var now = current.length && box.querySelector('.djs-element[data-element-id="' + current[0] + '"]');
+      if (now && frame && frame.scrollWidth > frame.clientWidth) {  // a phone: bring the current task into view
+        var offset = now.getBoundingClientRect().left - frame.getBoundingClientRect().left;
+        frame.scrollLeft = Math.max(0, offset - 40);
+      }
       box.setAttribute("data-rendered", "true");
     })
     .catch(function (error) {
