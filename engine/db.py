@@ -54,6 +54,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    # statement parameters carry personal data and ballot choices: never into logs or error text
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

@@ -1,5 +1,6 @@
 """SQLAlchemy models (typed, SQLAlchemy 2.0 style). Tables are singular; timestamps are UTC."""
 from engine.models.audit import AuditEvent, AuditHead
+from engine.models.ballots import Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, RuleSet
 from engine.models.files import ApiToken, Attachment
 from engine.models.instances import InstanceStatus, MessageWait, ProcessInstance, Timer
 from engine.models.processes import ProcessVersion
@@ -7,6 +8,7 @@ from engine.models.tasks import HumanTask, HumanTaskCandidate, TaskState
 from engine.models.users import Group, User, user_group
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "AuditHead", "Group", "HumanTask", "HumanTaskCandidate", "InstanceStatus",
+    "ApiToken", "Attachment", "AuditEvent", "Ballot", "BallotEnvelope", "BallotVote", "BallotVoter", "PaperCount",
+    "RuleSet", "AuditHead", "Group", "HumanTask", "HumanTaskCandidate", "InstanceStatus",
     "MessageWait", "ProcessInstance", "ProcessVersion", "TaskState", "Timer", "User", "user_group",
 ]

@@ -1,0 +1,242 @@
+"""Counting rules for ballots: presets, validation, the rule in words, and the tally.
+
+A rule set is data (JSON), so an administrator can edit it:
+
+    options           [{code, label, valid, score}]   valid=False: not counted (e.g. 不了解)
+    rate_denominator  "valid" | "all_ballots" | "present" | "all_members"
+    grade             {"method": "majority", "denominator": ..., "half": "fails" | "passes",
+                       "levels": [{"grade": "满意", "options": [...], "share": 0.5}, ...],
+                       "otherwise": "不满意"}
+                      {"method": "score_bands", "bands": [[85, "满意"], [60, "基本满意"]],
+                       "otherwise": "不满意"}
+    groups            {"mode": "pooled" | "weighted", "weights": {"committee": 1, "deputy": 1}}
+    quorum            "majority" (more than half of all members present) | "none"; optional
+
+Presets follow research/domain-research.md §6.4 (A, B, D, F) and DOMAIN.md's default.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from decimal import ROUND_HALF_UP, Decimal
+
+from engine.errors import InvalidInput
+
+SATISFIED, BASIC, DISSATISFIED, ABSTAIN, UNKNOWN = "satisfied", "basic", "dissatisfied", "abstain", "unknown"
+INVALID = "invalid"  # a blank or spoiled ballot
+GROUP_NAMES = {"committee": "常委会组成人员", "deputy": "人大代表"}
+
+THREE = [
+    {"code": SATISFIED, "label": "满意", "valid": True, "score": 100},
+    {"code": BASIC, "label": "基本满意", "valid": True, "score": 70},
+    {"code": DISSATISFIED, "label": "不满意", "valid": True, "score": 30},
+]
+MAJORITY_LEVELS = [
+    {"grade": "满意", "options": [SATISFIED], "share": 0.5},
+    {"grade": "基本满意", "options": [SATISFIED, BASIC], "share": 0.5},
+]
+POOLED = {"mode": "pooled", "weights": {}}
+
+PRESETS: dict[str, dict] = {
+    "default": {
+        "name": "默认：有效票计满意率，按分值计综合得分，按全体组成人员过半数定等次",
+        "options": deepcopy(THREE),
+        "rate_denominator": "valid",
+        "grade": {"method": "majority", "denominator": "all_members", "half": "fails",
+                  "levels": MAJORITY_LEVELS, "otherwise": "不满意"},
+        "groups": POOLED,
+        "quorum": "majority",
+    },
+    "A": {
+        "name": "A：以全体组成人员过半数定等次（三档，半数计为不满意）",
+        "options": deepcopy(THREE),
+        "rate_denominator": "all_members",
+        "grade": {"method": "majority", "denominator": "all_members", "half": "fails",
+                  "levels": MAJORITY_LEVELS, "otherwise": "不满意"},
+        "groups": POOLED,
+        "quorum": "majority",
+    },
+    "B": {
+        "name": "B：满意票超过全体组成人员半数为满意，否则不满意（两档）",
+        "options": [{"code": SATISFIED, "label": "满意", "valid": True, "score": 100},
+                    {"code": DISSATISFIED, "label": "不满意", "valid": True, "score": 0}],
+        "rate_denominator": "all_members",
+        "grade": {"method": "majority", "denominator": "all_members", "half": "fails",
+                  "levels": [{"grade": "满意", "options": [SATISFIED], "share": 0.5}], "otherwise": "不满意"},
+        "groups": POOLED,
+    },
+    "D": {
+        "name": "D：各项比率以全部票数（含弃权）为分母",
+        "options": deepcopy(THREE) + [{"code": ABSTAIN, "label": "弃权", "valid": True, "score": None}],
+        "rate_denominator": "all_ballots",
+        "grade": {"method": "majority", "denominator": "all_ballots", "half": "fails",
+                  "levels": MAJORITY_LEVELS, "otherwise": "不满意"},
+        "groups": POOLED,
+    },
+    "F": {
+        "name": "F：满意100、基本满意70、不满意30，不了解不计，按有效票平均分排名",
+        "options": deepcopy(THREE) + [{"code": UNKNOWN, "label": "不了解", "valid": False, "score": None}],
+        "rate_denominator": "valid",
+        "grade": {"method": "score_bands", "bands": [[85, "满意"], [60, "基本满意"]], "otherwise": "不满意"},
+        "groups": POOLED,
+    },
+}
+
+QUORUMS = {"none": "", "majority": "出席人数须超过全体组成人员的半数，否则表决无效。"}
+DENOMINATORS = {"valid": "有效票数", "all_ballots": "全部票数（含弃权和无效票）", "present": "出席人数",
+                "all_members": "全体应参加表决人数"}
+
+
+def check(definition: dict) -> dict:
+    """A rule set that can be counted, or InvalidInput naming what is wrong."""
+    errors = {}
+    options = definition.get("options")
+    if not isinstance(options, list) or not options:
+        errors["options"] = "at least one option"
+    else:
+        codes = [o.get("code") for o in options if isinstance(o, dict)]
+        if len(codes) != len(options) or len(set(codes)) != len(codes) or INVALID in codes or not all(codes):
+            errors["options"] = "each option needs a unique code"
+        for option in options:
+            score = option.get("score") if isinstance(option, dict) else None
+            if score is not None and not isinstance(score, (int, float)):
+                errors["options"] = "scores are numbers"
+    if definition.get("rate_denominator") not in DENOMINATORS:
+        errors["rate_denominator"] = "one of " + ", ".join(DENOMINATORS)
+    grade = definition.get("grade") or {}
+    if grade.get("method") == "majority":
+        if grade.get("denominator") not in DENOMINATORS or grade.get("half") not in ("fails", "passes"):
+            errors["grade"] = "majority needs a denominator and what exactly half means"
+        for level in grade.get("levels") or []:
+            if not set(level.get("options") or []) <= {o.get("code") for o in options or []}:
+                errors["grade"] = "levels name unknown options"
+    elif grade.get("method") == "score_bands":
+        if not all(isinstance(b, list) and len(b) == 2 for b in grade.get("bands") or []):
+            errors["grade"] = "bands are [minimum score, grade] pairs"
+    else:
+        errors["grade"] = "method is majority or score_bands"
+    groups = definition.get("groups") or {}
+    if groups.get("mode") not in ("pooled", "weighted"):
+        errors["groups"] = "mode is pooled or weighted"
+    elif groups["mode"] == "weighted" and not (
+            isinstance(groups.get("weights"), dict) and groups["weights"]
+            and all(isinstance(w, (int, float)) and w >= 0 for w in groups["weights"].values())):
+        errors["groups"] = "weighted needs a weight (>= 0) per voter group"
+    if definition.get("quorum", "none") not in QUORUMS:
+        errors["quorum"] = "one of " + ", ".join(QUORUMS)
+    if errors:
+        raise InvalidInput("The rule set is incomplete.", errors=errors)
+    return definition
+
+
+def describe(definition: dict) -> str:
+    """The rule in words (Chinese), printed on the result sheet."""
+    options = definition["options"]
+    parts = ["表决选项：" + "、".join(o["label"] for o in options) + "。"]
+    invalid = [o["label"] for o in options if not o.get("valid", True)]
+    if invalid:
+        parts.append("、".join(invalid) + "不计入有效票。")
+    parts.append("空白票或多选票为无效票。")
+    parts.append(f"各项比率以{DENOMINATORS[definition['rate_denominator']]}为分母。")
+    scored = [o for o in options if o.get("score") is not None]
+    if scored:
+        parts.append("综合得分为有效票的平均分（" + "、".join(f"{o['label']}{o['score']:g}分" for o in scored) + "）。")
+    grade = definition["grade"]
+    if grade["method"] == "majority":
+        base = DENOMINATORS[grade["denominator"]]
+        rel = "超过半数" if grade["half"] == "fails" else "达到半数（含半数）"
+        for level in grade["levels"]:
+            names = "与".join(o["label"] for o in options if o["code"] in level["options"])
+            parts.append(f"{names}票{rel}（以{base}计）为“{level['grade']}”；")
+        tail = "，恰好半数计为" + f"“{grade['otherwise']}”" if grade["half"] == "fails" else ""
+        parts.append(f"否则为“{grade['otherwise']}”{tail}。")
+    else:
+        bands = "；".join(f"{b[0]:g}分及以上为“{b[1]}”" for b in grade["bands"])
+        parts.append(f"按综合得分定等次：{bands}；其余为“{grade['otherwise']}”。")
+    groups = definition.get("groups") or POOLED
+    if groups["mode"] == "weighted":
+        weights = "、".join(f"{GROUP_NAMES.get(g, g)}{w:g}" for g, w in groups["weights"].items())
+        parts.append(f"各类表决人员分别计票，综合得分按权重合成（{weights}）。")
+    else:
+        parts.append("各类表决人员的票合并计算，并分别列示。")
+    parts.append(QUORUMS[definition.get("quorum", "none")])
+    return "".join(parts)
+
+
+def _round(value: float, places: int = 4) -> float:
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _summarise(counts: dict[str, int], options: list[dict], members: int, present: int,
+               rate_denominator: str) -> dict:
+    valid_codes = [o["code"] for o in options if o.get("valid", True)]
+    valid = sum(counts.get(c, 0) for c in valid_codes)
+    all_ballots = sum(counts.values())
+    bases = {"valid": valid, "all_ballots": all_ballots, "present": present, "all_members": members}
+    base = bases[rate_denominator]
+    scored = [(o["score"], counts.get(o["code"], 0)) for o in options
+              if o.get("valid", True) and o.get("score") is not None]
+    scored_votes = sum(n for _, n in scored)
+    return {
+        "counts": {o["code"]: counts.get(o["code"], 0) for o in options} | {INVALID: counts.get(INVALID, 0)},
+        "valid": valid, "invalid": all_ballots - valid, "ballots": all_ballots,
+        "rates": {o["code"]: (_round(counts.get(o["code"], 0) / base) if base else 0.0) for o in options},
+        # 满意 + 基本满意, the rate most reports quote
+        "combined_rate": _round((counts.get(SATISFIED, 0) + counts.get(BASIC, 0)) / base) if base else 0.0,
+        "score": _round(sum(s * n for s, n in scored) / scored_votes, 2) if scored_votes else None,
+        "bases": bases,
+    }
+
+
+def _grade(definition: dict, pooled: dict, score: float | None) -> str:
+    grade = definition["grade"]
+    if grade["method"] == "score_bands":
+        for minimum, name in sorted(grade["bands"], key=lambda b: -b[0]):
+            if score is not None and score >= minimum:
+                return name
+        return grade["otherwise"]
+    base = pooled["bases"][grade["denominator"]]
+    for level in grade["levels"]:
+        votes = sum(pooled["counts"].get(code, 0) for code in level["options"])
+        share = level.get("share", 0.5)
+        if base and (votes > share * base if grade["half"] == "fails" else votes >= share * base):
+            return level["grade"]
+    return grade["otherwise"]
+
+
+def quorum_met(definition: dict, members: int, present: int) -> bool:
+    return definition.get("quorum", "none") == "none" or present * 2 > members
+
+
+def tally(definition: dict, counts_by_group: dict[str, dict[str, int]], *, members: int,
+          present: int | None = None) -> dict:
+    """Count a ballot: per voter group and pooled (or weighted), rates, score, grade, the rule text.
+
+    `counts_by_group` maps a voter group to {option code or "invalid": number of ballots}.
+    """
+    options = definition["options"]
+    codes = {o["code"] for o in options} | {INVALID}
+    for group, counts in counts_by_group.items():
+        unknown = set(counts) - codes
+        if unknown:
+            raise InvalidInput(f"Unknown options for {group}: {', '.join(sorted(unknown))}.")
+    pooled_counts: dict[str, int] = {}
+    for counts in counts_by_group.values():
+        for code, n in counts.items():
+            pooled_counts[code] = pooled_counts.get(code, 0) + n
+    returned = sum(pooled_counts.values())
+    present = present if present is not None else returned
+    groups = {g: _summarise(c, options, members, present, definition["rate_denominator"])
+              for g, c in sorted(counts_by_group.items())}
+    pooled = _summarise(pooled_counts, options, members, present, definition["rate_denominator"])
+    score = pooled["score"]
+    mode = (definition.get("groups") or POOLED)["mode"]
+    if mode == "weighted":
+        weights = definition["groups"]["weights"]
+        weighted = [(weights.get(g, 0), s["score"]) for g, s in groups.items() if s["score"] is not None]
+        total = sum(w for w, _ in weighted)
+        score = _round(sum(w * s for w, s in weighted) / total, 2) if total else None
+    return {
+        "groups": groups, "pooled": pooled, "score": score, "grade": _grade(definition, pooled, score),
+        "members": members, "present": present, "rule": describe(definition),
+        "options": [{"code": o["code"], "label": o["label"]} for o in options],
+    }

@@ -1,0 +1,181 @@
+"""Secret ballots: open, cast (in two transactions), count paper, close, announce.
+
+Casting is split so that nothing stored ties a voter to a choice, not even the database's
+row versions: `issue_envelope` marks the voter (one ballot each, enforced by a conditional
+UPDATE) and hands out a random envelope; after that transaction commits, `cast` spends the
+envelope and records the choice. The caller commits after each step and keeps the envelope
+id (e.g. in the browser session) to retry `cast` if the second step fails.
+"""
+from __future__ import annotations
+
+import secrets
+from copy import deepcopy
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit, clock, rules
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, RuleSet, User
+
+GROUPS = ("committee", "deputy")
+
+
+def _staff(user: User) -> bool:
+    return user.is_active and not user.is_auditor and (user.is_admin or any(g.name == "评议办" for g in user.groups))
+
+
+def require_staff(user: User, action: str) -> None:
+    if not _staff(user):
+        raise PermissionDenied(f"Only the evaluation office may {action}.", action=action)
+
+
+def rule_set(session: Session, code: str) -> dict:
+    """A rule set by code: an administrator's saved version, else the built-in preset."""
+    row = session.scalar(select(RuleSet).where(RuleSet.code == code))
+    if row is not None:
+        return {"name": row.name, **row.definition}
+    if code in rules.PRESETS:
+        return deepcopy(rules.PRESETS[code])
+    raise NotFound(f"No rule set '{code}'.", rule_set=code)
+
+
+def rule_sets(session: Session) -> dict[str, dict]:
+    saved = {row.code: {"name": row.name, **row.definition} for row in session.scalars(select(RuleSet))}
+    return {**deepcopy(rules.PRESETS), **saved}
+
+
+def save_rule_set(session: Session, code: str, name: str, definition: dict, actor: User) -> RuleSet:
+    if not actor.is_admin:
+        raise PermissionDenied("Only an administrator may change rule sets.")
+    rules.check(definition)
+    row = session.scalar(select(RuleSet).where(RuleSet.code == code))
+    before = row.definition if row else rules.PRESETS.get(code)
+    if row is None:
+        row = RuleSet(code=code, name=name, definition=definition, is_preset=code in rules.PRESETS)
+        session.add(row)
+    row.name, row.definition, row.updated_by_id, row.updated_at = name, definition, actor.id, clock.now()
+    session.flush()
+    audit.record(session, "rule_set_saved", actor, before=before, after=definition, details={"code": code})
+    return row
+
+
+def open_ballot(session: Session, actor: User, *, title: str, subject: str, year: int, voters: dict[int, str],
+                rule_set_code: str = "default", kind: str = "meeting", subject_key: str | None = None,
+                members_total: int | None = None, closes_at: datetime | None = None,
+                instance_id: int | None = None, message_name: str | None = None) -> Ballot:
+    """Open a ballot for `voters` ({user id: voter group})."""
+    require_staff(actor, "open a ballot")
+    if not voters:
+        raise InvalidInput("A ballot needs voters.", errors={"voters": "required"})
+    bad = sorted({g for g in voters.values() if g not in GROUPS})
+    if bad:
+        raise InvalidInput(f"Unknown voter groups: {', '.join(bad)}.", errors={"voters": "group"})
+    definition = rules.check(dict(rule_set(session, rule_set_code)))
+    ballot = Ballot(public_id=secrets.token_hex(16), title=title.strip()[:255], subject=subject.strip()[:255],
+                    subject_key=subject_key, year=year, kind=kind, rule_set_code=rule_set_code, rules=definition,
+                    status="open", members_total=members_total or len(voters), opened_at=clock.now(),
+                    opened_by_id=actor.id, closes_at=closes_at, instance_id=instance_id, message_name=message_name)
+    session.add(ballot)
+    session.flush()
+    session.add_all(BallotVoter(ballot_id=ballot.id, user_id=uid, voter_group=group) for uid, group in voters.items())
+    session.flush()
+    audit.record(session, "ballot_opened", actor, details={
+        "ballot": ballot.public_id, "title": ballot.title, "subject": subject, "rule_set": rule_set_code,
+        "voters": len(voters), "members_total": ballot.members_total})
+    return ballot
+
+
+def get_ballot(session: Session, public_id: str, lock: bool = False, share: bool = False) -> Ballot:
+    """lock: exclusive (closing); share: votes being cast hold the ballot open until they commit."""
+    query = select(Ballot).where(Ballot.public_id == public_id)
+    if lock or share:
+        query = query.with_for_update(read=share and not lock)
+    ballot = session.scalar(query)
+    if ballot is None:
+        raise NotFound("No such ballot.", ballot=public_id)
+    return ballot
+
+
+def _require_open(ballot: Ballot) -> None:
+    if ballot.status != "open" or (ballot.closes_at is not None and ballot.closes_at <= clock.now()):
+        raise Conflict("The vote is closed.", ballot=ballot.public_id)
+
+
+def valid_choice(ballot: Ballot, choice: str) -> str:
+    codes = {o["code"] for o in ballot.rules["options"]}
+    if choice not in codes:
+        raise InvalidInput("Choose one of the options.", errors={"choice": "required"})
+    return choice
+
+
+def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -> str:
+    """Step 1 (its own transaction): mark the voter as having voted; returns an envelope id.
+
+    The choice is only checked here (so a wrong one does not spend the voter's ballot)."""
+    ballot = get_ballot(session, public_id, share=True)
+    _require_open(ballot)
+    valid_choice(ballot, choice)
+    marked = session.execute(
+        update(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == voter.id,
+                                  BallotVoter.has_voted.is_(False))
+        .values(has_voted=True).returning(BallotVoter.voter_group)).first()
+    if marked is None:
+        eligible = session.get(BallotVoter, (ballot.id, voter.id))
+        if eligible is None:
+            raise PermissionDenied("You are not a voter in this ballot.", ballot=public_id)
+        raise Conflict("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
+    envelope = BallotEnvelope(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=marked[0])
+    session.add(envelope)
+    session.flush()
+    audit.record(session, "ballot_cast", voter, details={"ballot": ballot.public_id})
+    return envelope.id
+
+
+def cast(session: Session, envelope_id: str, choice: str) -> None:
+    """Step 2 (a separate transaction): spend the envelope and drop the choice in the box."""
+    envelope = session.get(BallotEnvelope, envelope_id)
+    if envelope is None:
+        raise NotFound("No such envelope.")
+    ballot = session.scalar(select(Ballot).where(Ballot.id == envelope.ballot_id).with_for_update(read=True))
+    if ballot.status != "open":
+        raise Conflict("The vote is closed.", ballot=ballot.public_id)
+    valid_choice(ballot, choice)
+    spent = session.execute(update(BallotEnvelope).where(BallotEnvelope.id == envelope_id,
+                                                         BallotEnvelope.is_spent.is_(False))
+                            .values(is_spent=True)).rowcount
+    if spent != 1:
+        raise Conflict("This envelope was used already.")
+    session.add(BallotVote(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=envelope.voter_group,
+                           choice=choice, source="electronic"))
+    session.flush()
+
+
+def turnout(session: Session, ballot: Ballot) -> dict:
+    eligible, voted = session.execute(
+        select(func.count(), func.count().filter(BallotVoter.has_voted.is_(True)))
+        .where(BallotVoter.ballot_id == ballot.id)).one()
+    return {"eligible": eligible, "voted": voted, "paper_returned": ballot.paper_returned or 0}
+
+
+def electronic_counts(session: Session, ballot: Ballot) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for group, choice, n in session.execute(
+            select(BallotVote.voter_group, BallotVote.choice, func.count())
+            .where(BallotVote.ballot_id == ballot.id).group_by(BallotVote.voter_group, BallotVote.choice)):
+        counts.setdefault(group, {})[choice] = n
+    return counts
+
+
+def my_open_ballots(session: Session, user: User) -> list[Ballot]:
+    """Open ballots the user may still vote in (the inbox shows them)."""
+    return list(session.scalars(
+        select(Ballot).join(BallotVoter, BallotVoter.ballot_id == Ballot.id)
+        .where(BallotVoter.user_id == user.id, BallotVoter.has_voted.is_(False), Ballot.status == "open")
+        .order_by(Ballot.opened_at)))
+
+
+def is_voter(session: Session, ballot: Ballot, user: User) -> BallotVoter | None:
+    return session.get(BallotVoter, (ballot.id, user.id))
+

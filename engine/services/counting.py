@@ -1,0 +1,265 @@
+"""Counting a ballot: paper ballots, closing and the tally, the announcement, the year's ranking."""
+from __future__ import annotations
+
+import contextlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import audit, clock, rules
+from engine.errors import Conflict, InvalidInput, NoMessageRecipient
+from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, User
+from engine.services import messages
+from engine.services.ballots import GROUPS, electronic_counts, get_ballot, require_staff, turnout
+
+CLOSED_MESSAGE = "ballot_closed"
+
+
+def _clean_counts(ballot: Ballot, counts: dict) -> dict[str, dict[str, int]]:
+    codes = {o["code"] for o in ballot.rules["options"]} | {rules.INVALID}
+    clean: dict[str, dict[str, int]] = {}
+    for group, by_option in (counts or {}).items():
+        if group not in GROUPS or not isinstance(by_option, dict):
+            raise InvalidInput(f"Unknown voter group '{group}'.", errors={"counts": "group"})
+        for code, n in by_option.items():
+            if code not in codes or not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise InvalidInput(f"Bad count for '{code}'.", errors={"counts": code})
+            if n:
+                clean.setdefault(group, {})[code] = n
+    return clean
+
+
+def record_paper_count(session: Session, public_id: str, teller: User, *, issued: int, returned: int,
+                       counts: dict) -> PaperCount:
+    """A teller's count of the paper ballots (blank or multiple marks under "invalid")."""
+    require_staff(teller, "count paper ballots")
+    ballot = get_ballot(session, public_id)
+    if ballot.status != "open":
+        raise Conflict("Paper ballots are counted before the vote closes.")
+    clean = _clean_counts(ballot, counts)
+    if issued < 0 or returned < 0 or sum(sum(c.values()) for c in clean.values()) != returned:
+        raise InvalidInput("The counts must add up to the ballots returned.", errors={"returned": "sum"})
+    if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id,
+                                                  PaperCount.teller_id == teller.id)):
+        raise Conflict("You have entered your count already.")
+    if session.scalar(select(BallotVote.id).where(BallotVote.ballot_id == ballot.id,
+                                                  BallotVote.source == "paper").limit(1)):
+        raise Conflict("Paper ballots were entered one by one already; do not also enter totals.")
+    row = PaperCount(ballot_id=ballot.id, teller_id=teller.id, issued=issued, returned=returned, counts=clean)
+    session.add(row)
+    session.flush()
+    audit.record(session, "paper_count_entered", teller, details={"ballot": public_id, "issued": issued,
+                                                                   "returned": returned, "counts": clean})
+    return row
+
+
+def record_paper_ballot(session: Session, public_id: str, teller: User, voter_group: str, choice: str) -> None:
+    """One paper ballot entered by a teller ("invalid" for a blank or spoiled one)."""
+    require_staff(teller, "enter paper ballots")
+    ballot = get_ballot(session, public_id)
+    if ballot.status != "open":
+        raise Conflict("Paper ballots are entered before the vote closes.")
+    _clean_counts(ballot, {voter_group: {choice: 1}})
+    if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id).limit(1)):
+        raise Conflict("The paper ballots are being counted in totals; do not also enter them one by one.")
+    session.add(BallotVote(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=voter_group, choice=choice,
+                           source="paper"))
+    session.flush()
+
+
+def set_paper_issued(session: Session, public_id: str, actor: User, issued: int) -> None:
+    """The number of paper ballots handed out (to voters who are not registered by name)."""
+    require_staff(actor, "record paper ballots issued")
+    ballot = get_ballot(session, public_id, lock=True)
+    if ballot.status != "open":
+        raise Conflict("The vote is closed.")
+    if issued < 0:
+        raise InvalidInput("A count cannot be negative.", errors={"issued": "min"})
+    ballot.paper_issued = issued
+    audit.record(session, "paper_ballots_issued", actor, details={"ballot": public_id, "issued": issued})
+
+
+def issue_paper_to(session: Session, public_id: str, actor: User, user_ids: list[int]) -> int:
+    """Hand paper ballots to named voters: each is marked as voting (so cannot also vote on the
+    phone) and the number issued goes up. Voters who voted already are refused."""
+    require_staff(actor, "issue paper ballots")
+    ballot = get_ballot(session, public_id, lock=True)
+    if ballot.status != "open":
+        raise Conflict("The vote is closed.")
+    marked = session.execute(
+        update(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id.in_(user_ids),
+                                  BallotVoter.has_voted.is_(False))
+        .values(has_voted=True)).rowcount
+    if marked != len(set(user_ids)):
+        raise Conflict("Some of these people are not voters in this ballot or have voted already.")
+    ballot.paper_issued = (ballot.paper_issued or 0) + marked
+    audit.record(session, "paper_ballots_issued", actor, details={"ballot": public_id, "to": sorted(set(user_ids)),
+                                                                   "issued": ballot.paper_issued})
+    return marked
+
+
+def _agreed_paper(session: Session, ballot: Ballot) -> PaperCount | None:
+    entries = list(session.scalars(select(PaperCount).where(PaperCount.ballot_id == ballot.id)))
+    if not entries:
+        return None
+    if len(entries) < 2:
+        raise Conflict("Two tellers must enter the paper count before the vote closes.")
+    first = entries[0]
+    if any((e.issued, e.returned, e.counts) != (first.issued, first.returned, first.counts) for e in entries[1:]):
+        raise Conflict("The tellers' counts differ; they must count again.")
+    return first
+
+
+def close_ballot(session: Session, public_id: str, actor: User | None, *, present: int | None = None) -> Ballot:
+    """Close the vote and count it. More paper ballots returned than issued voids the round."""
+    if actor is not None:
+        require_staff(actor, "close a ballot")
+    ballot = get_ballot(session, public_id, lock=True)
+    if ballot.status != "open":
+        raise Conflict(f"The ballot is {ballot.status}.")
+    counts = electronic_counts(session, ballot)
+    paper = _agreed_paper(session, ballot)
+    paper_rows = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
+                                                           BallotVote.source == "paper"))
+    if paper is not None:
+        issued, returned = paper.issued, paper.returned
+        for group, by_option in paper.counts.items():
+            for code, n in by_option.items():
+                counts.setdefault(group, {})[code] = counts.get(group, {}).get(code, 0) + n
+    else:
+        issued, returned = ballot.paper_issued, paper_rows
+    if returned and issued is None:
+        raise Conflict("Record how many paper ballots were issued before closing the vote.")
+    ballot.paper_issued, ballot.paper_returned = issued, returned or None
+    ballot.closed_at, ballot.closed_by_id = clock.now(), actor.id if actor else None
+    void_reason = None
+    if issued is not None and returned and returned > issued:
+        void_reason = f"more paper ballots returned ({returned}) than issued ({issued})"
+    if present is None:  # not counted in the hall: every ballot returned shows someone present
+        present = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
+                                                            BallotVote.source == "electronic")) + (returned or 0)
+    if void_reason is None and not rules.quorum_met(ballot.rules, ballot.members_total or 0, present):
+        void_reason = f"no quorum: {present} of {ballot.members_total} members present"
+    if void_reason:
+        _drop_envelopes(session, ballot)
+        ballot.status, ballot.void_reason, ballot.present = "void", void_reason, present
+        audit.record(session, "ballot_voided", actor, reason=void_reason, details={"ballot": public_id})
+        _notify_process(session, ballot, actor)
+        return ballot
+    ballot.present = present
+    ballot.tally = rules.tally(ballot.rules, counts, members=ballot.members_total or 0, present=present)
+    ballot.tally["turnout"] = turnout(session, ballot) | {"not_cast": _drop_envelopes(session, ballot)}
+    ballot.status = "closed"
+    session.flush()
+    audit.record(session, "ballot_closed", actor, details={
+        "ballot": public_id, "grade": ballot.tally["grade"], "score": ballot.tally["score"],
+        "counts": ballot.tally["pooled"]["counts"]})
+    _notify_process(session, ballot, actor)
+    return ballot
+
+
+def _drop_envelopes(session: Session, ballot: Ballot) -> int:
+    """Envelopes are spent or lost once the vote closes; returns how many were never cast."""
+    unspent = session.scalar(select(func.count()).where(BallotEnvelope.ballot_id == ballot.id,
+                                                        BallotEnvelope.is_spent.is_(False)))
+    session.execute(delete(BallotEnvelope).where(BallotEnvelope.ballot_id == ballot.id))
+    return unspent
+
+
+def _notify_process(session: Session, ballot: Ballot, actor: User | None) -> None:
+    """The tally (never a ballot) goes into the workflow that asked for the vote."""
+    if ballot.instance_id is None:
+        return
+    pooled = (ballot.tally or {}).get("pooled") or {}
+    summary = {"ballot": ballot.public_id, "subject": ballot.subject, "status": ballot.status,
+               "void_reason": ballot.void_reason, "grade": (ballot.tally or {}).get("grade"),
+               "score": (ballot.tally or {}).get("score"), "counts": pooled.get("counts"),
+               "rates": pooled.get("rates"), "combined_rate": pooled.get("combined_rate")}
+    # the process may not wait for it (any more): the result stays on the ballot
+    with contextlib.suppress(NoMessageRecipient):
+        messages.deliver(session, ballot.message_name or CLOSED_MESSAGE, summary, actor,
+                         instance_id=ballot.instance_id)
+
+
+def forget_order(session: Session, ballot: Ballot) -> None:
+    """After a ballot is closed and committed: erase what the storage remembers of the order of
+    voting. On PostgreSQL every voter and vote row gets the same transaction id and the tables are
+    rewritten without the old row versions; on SQLite (rows stored by random key) the write-ahead
+    log, which holds pages in commit order, is checkpointed and truncated."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(update(BallotVoter).where(BallotVoter.ballot_id == ballot.id)
+                        .values(has_voted=BallotVoter.has_voted))
+        session.execute(update(BallotVote).where(BallotVote.ballot_id == ballot.id)
+                        .values(choice=BallotVote.choice))
+        session.commit()
+        for table in ("ballot_vote", "ballot_voter", "ballot_envelope"):
+            session.execute(text(f"CLUSTER {table} USING pk_{table}"))
+        session.commit()
+    elif dialect == "sqlite":
+        session.commit()
+        raw = session.get_bind().raw_connection()
+        try:  # outside any transaction, or the checkpoint cannot finish
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+
+
+def announce(session: Session, public_id: str, actor: User) -> Ballot:
+    require_staff(actor, "announce a result")
+    ballot = get_ballot(session, public_id)
+    if ballot.status not in ("closed", "void"):
+        raise Conflict("Only a closed ballot can be announced.")
+    if ballot.announced_at is None:
+        ballot.announced_at, ballot.announced_by_id = clock.now(), actor.id
+        audit.record(session, "ballot_announced", actor, details={
+            "ballot": public_id, "status": ballot.status, "grade": (ballot.tally or {}).get("grade")})
+    return ballot
+
+
+def close_due(session_factory: sessionmaker) -> int:
+    """Close ballots whose closing time has passed (run by the timer worker)."""
+    with session_factory() as session:
+        due = list(session.scalars(select(Ballot.public_id).where(Ballot.status == "open",
+                                                                  Ballot.closes_at <= clock.now())))
+        session.rollback()
+    closed = 0
+    for public_id in due:
+        with session_factory() as session:
+            try:
+                ballot = close_ballot(session, public_id, None)
+                session.commit()
+                forget_order(session, ballot)
+                closed += 1
+            except Conflict:
+                session.rollback()
+    return closed
+
+
+@dataclass
+class Ranked:
+    rank: int
+    ballot: Ballot
+    score: float | None
+    flagged: bool
+
+
+def ranking(session: Session, year: int, kind: str = "meeting", lowest: int = 1) -> list[Ranked]:
+    """The year's closed ballots by composite score (best first); the lowest `lowest` are flagged."""
+    ballots = [b for b in session.scalars(select(Ballot).where(Ballot.year == year, Ballot.kind == kind,
+                                                                Ballot.status == "closed"))]
+    ballots.sort(key=lambda b: (b.tally.get("score") is None, -(b.tally.get("score") or 0), b.subject))
+    ranked, previous, rank = [], object(), 0
+    for position, ballot in enumerate(ballots, 1):
+        score = ballot.tally.get("score")
+        if score != previous:
+            rank, previous = position, score
+        ranked.append(Ranked(rank=rank, ballot=ballot, score=score, flagged=False))
+    scored = [r.score for r in ranked if r.score is not None]
+    if scored and lowest > 0:
+        threshold = sorted(scored)[min(lowest, len(scored)) - 1]  # ties at the boundary are flagged too
+        for entry in ranked:
+            entry.flagged = entry.score is not None and entry.score <= threshold
+    return ranked
