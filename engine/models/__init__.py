@@ -3,6 +3,7 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.ballots import Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, RuleSet
 from engine.models.files import ApiToken, Attachment
 from engine.models.instances import InstanceStatus, MessageWait, ProcessInstance, Timer
+from engine.models.opinions import DeputyCode, Opinion, OpinionChannel, OpinionPhoto
 from engine.models.processes import ProcessVersion
 from engine.models.tasks import HumanTask, HumanTaskCandidate, TaskState
 from engine.models.users import Group, User, user_group
@@ -11,4 +12,5 @@ __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "Ballot", "BallotEnvelope", "BallotVote", "BallotVoter", "PaperCount",
     "RuleSet", "AuditHead", "Group", "HumanTask", "HumanTaskCandidate", "InstanceStatus",
     "MessageWait", "ProcessInstance", "ProcessVersion", "TaskState", "Timer", "User", "user_group",
+    "DeputyCode", "Opinion", "OpinionChannel", "OpinionPhoto",
 ]

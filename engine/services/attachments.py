@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -59,7 +60,11 @@ def sanitise_name(filename: str) -> str:
     return f"{stem}.{ext.lower()[:10]}" if ext else stem
 
 
-def _sniff_ok(ext: str, head: bytes) -> bool:
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+
+def sniff_ok(ext: str, head: bytes) -> bool:
+    """Whether the first bytes of a file match what its extension promises."""
     signatures = TYPES[ext][1]
     if signatures is None:
         try:
@@ -72,18 +77,27 @@ def _sniff_ok(ext: str, head: bytes) -> bool:
     return any(head.startswith(sig) for sig in signatures)
 
 
-def store(session: Session, storage: Path, task_id: int, filename: str, stream, actor: User, *,
-          field: str = "", max_size: int = DEFAULT_MAX_SIZE) -> Attachment:
-    """Save an uploaded file for an open task its uploader may work on."""
-    task = get_task(session, task_id)
-    require_open(task)
-    if not can_work_on(session, task, actor) and not actor.is_admin:
-        raise PermissionDenied("You may not add files to this task.", task=task.title)
+@dataclass(frozen=True)
+class StoredFile:
+    public_id: str
+    storage_key: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def write_file(storage: Path, filename: str, stream, *, field: str = "", max_size: int = DEFAULT_MAX_SIZE,
+               allowed=None) -> StoredFile:
+    """Check and write one upload under a random key in `storage`; nothing is written when it is refused.
+
+    `allowed` limits the extensions (default: every one in TYPES); the first bytes must match it."""
     name = sanitise_name(filename)
     ext = os.path.splitext(name)[1].lower()
-    if ext not in TYPES:
+    accepted = TYPES.keys() if allowed is None else [e for e in allowed if e in TYPES]
+    if ext not in accepted:
         raise InvalidInput(f"Files of type '{ext or name}' are not accepted.", errors={field or "file": "type"},
-                           allowed=", ".join(sorted(TYPES)))
+                           allowed=", ".join(sorted(accepted)))
     public_id = secrets.token_hex(16)
     key = f"{public_id[:2]}/{public_id[2:4]}/{public_id}"
     final = Path(storage) / key
@@ -103,20 +117,31 @@ def store(session: Session, storage: Path, task_id: int, filename: str, stream, 
                 out.write(chunk)
         if size == 0:
             raise InvalidInput("The file is empty.", errors={field or "file": "empty"})
-        if not _sniff_ok(ext, head):
+        if not sniff_ok(ext, head):
             raise InvalidInput(f"The file's content does not match its type '{ext}'.",
                                errors={field or "file": "content"})
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
-    attachment = Attachment(public_id=public_id, instance_id=task.instance_id, human_task_id=task.id, field=field,
-                            filename=name, content_type=TYPES[ext][0], size=size, sha256=digest.hexdigest(),
-                            storage_key=key, uploaded_by_id=actor.id)
+    return StoredFile(public_id, key, name, TYPES[ext][0], size, digest.hexdigest())
+
+
+def store(session: Session, storage: Path, task_id: int, filename: str, stream, actor: User, *,
+          field: str = "", max_size: int = DEFAULT_MAX_SIZE) -> Attachment:
+    """Save an uploaded file for an open task its uploader may work on."""
+    task = get_task(session, task_id)
+    require_open(task)
+    if not can_work_on(session, task, actor) and not actor.is_admin:
+        raise PermissionDenied("You may not add files to this task.", task=task.title)
+    saved = write_file(storage, filename, stream, field=field, max_size=max_size)
+    attachment = Attachment(public_id=saved.public_id, instance_id=task.instance_id, human_task_id=task.id,
+                            field=field, filename=saved.filename, content_type=saved.content_type, size=saved.size,
+                            sha256=saved.sha256, storage_key=saved.storage_key, uploaded_by_id=actor.id)
     session.add(attachment)
     session.flush()
     audit.record(session, "attachment_uploaded", actor, instance=task.instance, task_guid=task.task_guid,
-                 element_id=task.element_id, details={"attachment": public_id, "filename": name, "size": size,
-                                                      "sha256": attachment.sha256, "field": field})
+                 element_id=task.element_id, details={"attachment": saved.public_id, "filename": saved.filename,
+                                                      "size": saved.size, "sha256": saved.sha256, "field": field})
     return attachment
 
 

@@ -1,0 +1,146 @@
+"""Opinion channels (评议码): one per department evaluation, and who may do what with one.
+
+Roles on a channel, checked by every service that touches it:
+- "staff": administrators and the evaluation office (group 评议办) — everything, on every channel;
+- "group": members of the channel's investigation group — see everything, classify, merge, adopt;
+- "department": members of the department's group, and auditors — the opinions without authors;
+- None: nothing (PermissionDenied).
+"""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.models import Group, OpinionChannel, User
+
+OFFICE_GROUP = "评议办"
+MAX_ITEMS = 60
+MANAGERS = ("staff", "group")
+
+
+def group_names(user: User) -> set[str]:
+    return {group.name for group in user.groups}
+
+
+def is_staff(user: User | None) -> bool:
+    return bool(user is not None and user.is_active and not user.is_auditor
+                and (user.is_admin or OFFICE_GROUP in group_names(user)))
+
+
+def require_staff(user: User | None, action: str) -> None:
+    if not is_staff(user):
+        raise PermissionDenied(f"Only the evaluation office may {action}.", action=action)
+
+
+def role(channel: OpinionChannel, user: User | None) -> str | None:
+    if user is None or not user.is_active:
+        return None
+    if is_staff(user):
+        return "staff"
+    names = group_names(user)
+    if channel.investigation_group in names and not user.is_auditor:
+        return "group"
+    if channel.department_group in names or user.is_auditor:
+        return "department"
+    return None
+
+
+def require_role(channel: OpinionChannel, user: User | None, *allowed: str) -> str:
+    """The user's role on the channel, which must be one of `allowed` (any role when none given)."""
+    found = role(channel, user)
+    if found is None or (allowed and found not in allowed):
+        raise PermissionDenied("You may not see or change the opinions of this channel.", channel=channel.id)
+    return found
+
+
+def get_channel(session: Session, channel_id: int) -> OpinionChannel:
+    channel = session.get(OpinionChannel, channel_id)
+    if channel is None:
+        raise NotFound("No such opinion channel.", channel=channel_id)
+    return channel
+
+
+def by_slug(session: Session, slug: str) -> OpinionChannel:
+    channel = session.scalar(select(OpinionChannel).where(OpinionChannel.slug == slug))
+    if channel is None:
+        raise NotFound("No such opinion channel.", channel=slug)
+    return channel
+
+
+def channels_for(session: Session, user: User) -> list[OpinionChannel]:
+    """The channels a user may open, newest year first."""
+    query = select(OpinionChannel).order_by(OpinionChannel.year.desc(), OpinionChannel.department_name)
+    if not (is_staff(user) or user.is_auditor):
+        names = group_names(user)
+        query = query.where(or_(OpinionChannel.investigation_group.in_(names),
+                                OpinionChannel.department_group.in_(names)))
+    return list(session.scalars(query))
+
+
+def open_channels(session: Session, year: int | None = None) -> list[OpinionChannel]:
+    query = select(OpinionChannel).where(OpinionChannel.is_open.is_(True))
+    if year is not None:
+        query = query.where(OpinionChannel.year == year)
+    return list(session.scalars(query.order_by(OpinionChannel.year.desc(), OpinionChannel.department_name)))
+
+
+def clean_items(items) -> list[str]:
+    """Content items as a list of distinct, non-empty strings (order kept)."""
+    if isinstance(items, str):
+        items = items.splitlines()
+    cleaned: list[str] = []
+    for item in items or []:
+        text = str(item).strip()
+        if text and text not in cleaned:
+            if len(text) > 255:
+                raise InvalidInput("A content item has at most 255 characters.", errors={"content_items": "too_long"})
+            cleaned.append(text)
+    if len(cleaned) > MAX_ITEMS:
+        raise InvalidInput(f"At most {MAX_ITEMS} content items.", errors={"content_items": "too_many"})
+    return cleaned
+
+
+def create_channel(session: Session, *, year: int, department_name: str, department_key: str,
+                   department_group: str, investigation_group: str, content_items, actor: User) -> OpinionChannel:
+    require_staff(actor, "create opinion channels")
+    values = {"department_name": (department_name or "").strip(), "department_key": (department_key or "").strip(),
+              "department_group": (department_group or "").strip(),
+              "investigation_group": (investigation_group or "").strip()}
+    errors = {name: "required" for name, value in values.items() if not value}
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = "invalid"
+    for field in ("department_group", "investigation_group"):
+        if values[field] and session.scalar(select(Group.id).where(Group.name == values[field])) is None:
+            errors[field] = "no_such_group"
+    if errors:
+        raise InvalidInput("The channel is incomplete.", errors=errors)
+    if session.scalar(select(OpinionChannel.id).where(OpinionChannel.year == year,
+                                                      OpinionChannel.department_key == values["department_key"])):
+        raise Conflict("This department already has an opinion channel this year.", key=values["department_key"])
+    channel = OpinionChannel(slug=secrets.token_urlsafe(9), year=year, content_items=clean_items(content_items),
+                             is_open=True, created_by_id=actor.id, **values)
+    session.add(channel)
+    session.flush()
+    audit.record(session, "channel_created", actor, details={
+        "channel": channel.id, "year": year, "department": channel.department_name,
+        "department_key": channel.department_key, "department_group": channel.department_group,
+        "investigation_group": channel.investigation_group, "content_items": channel.content_items})
+    return channel
+
+
+def set_open(session: Session, channel_id: int, is_open: bool, actor: User) -> OpinionChannel:
+    """Close a channel (submissions are refused politely) or open it again."""
+    require_staff(actor, "open or close opinion channels")
+    channel = get_channel(session, channel_id)
+    if channel.is_open == is_open:
+        return channel
+    channel.is_open = is_open
+    channel.closed_at = None if is_open else clock.now()
+    session.flush()
+    audit.record(session, "channel_reopened" if is_open else "channel_closed", actor,
+                 details={"channel": channel.id, "department": channel.department_name, "year": channel.year})
+    return channel
