@@ -43,6 +43,14 @@ class TaskAlreadyCompleted(Conflict):
         self.completed_by = completed_by
 
 
+class VoteClosed(Conflict):
+    code = "vote_closed"
+
+
+class AlreadyVoted(Conflict):
+    code = "already_voted"
+
+
 class InvalidInput(EngineError):
     """Bad data from a user; `errors` maps a field path to a message."""
 

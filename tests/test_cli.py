@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent, Group, ProcessVersion, User
-from engine.services import tokens, users
+from engine import clock
+from engine.models import AuditEvent, Ballot, Group, ProcessVersion, User
+from engine.services import ballots, tokens, users
 from tests.conftest import DATA
 from web import create_app
 from web.demo import GROUPS, PEOPLE
@@ -109,7 +111,7 @@ def test_start_an_instance_fire_timers_and_verify_the_audit_chain(cli, sessions)
     assert re.fullmatch(r"Instance \d+ of approval: \w+\n", output), output
     assert "approval v1" in ok(cli("instances", "list"))
 
-    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired"]
+    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 0 ballot(s) closed"]
 
     output = ok(cli("verify-audit"))
     assert "intact" in output
@@ -166,3 +168,21 @@ def test_api_tokens_from_the_command_line(cli, sessions):
     with sessions() as session:
         assert tokens.user_for_token(session, secret) is None
     assert cli("tokens", "revoke", "999").exit_code == 1
+
+
+def test_run_timers_closes_ballots_past_their_time(cli, sessions):
+    with sessions() as session:
+        office = users.create_user(session, "office", "Office", None, is_admin=True)
+        voter = users.create_user(session, "v1", "V1", None)
+        ballot = ballots.open_ballot(session, office, title="测评", subject="县教育局", year=2026,
+                                     voters={voter.id: "committee"}, closes_at=clock.now() + timedelta(seconds=1))
+        session.commit()
+        envelope = ballots.issue_envelope(session, ballot.public_id, voter, "basic")
+        session.commit()
+        ballots.cast(session, envelope, "basic")
+        session.commit()
+    clock.advance(timedelta(seconds=2))
+    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 1 ballot(s) closed"]
+    with sessions() as session:
+        closed = session.scalar(select(Ballot))
+        assert closed.status == "closed" and closed.tally["grade"] == "基本满意"

@@ -17,15 +17,36 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(app.instance_path, config))
     db.init_app(app)
 
-    from web import api, auth, cli, errors, files, i18n, inbox, instances, start, tasks, views
+    from web import (
+        api,
+        auth,
+        ballot_screen,
+        ballots,
+        cli,
+        errors,
+        files,
+        i18n,
+        inbox,
+        instances,
+        rule_sets,
+        start,
+        tasks,
+        views,
+        voting,
+    )
     from web.extensions import babel, csrf, limiter, login_manager
+    from web.opinion_deputies import bp as deputies_bp
+    from web.opinions import bp as opinions_bp
+    from web.opinions_public import bp as opinions_public_bp
 
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     limiter.init_app(app)
     _add_form_templates(app)
-    for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp):
+    for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp,
+                      opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
+                      voting.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,

@@ -1,9 +1,10 @@
 """Signing in and out, and changing one's password."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -45,8 +46,15 @@ class PasswordForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
 
+def _account_key() -> str:
+    """Guessing is limited per account and address: a meeting hall behind one address must still let
+    dozens of members sign in within a minute."""
+    return f"{get_remote_address()}|{(request.form.get('username') or '').strip().lower()[:64]}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

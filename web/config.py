@@ -38,10 +38,21 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TIMER_INTERVAL_SECONDS": float(os.environ.get("PINGYI_TIMER_INTERVAL", "30")),
         "ATTACHMENTS_DIR": os.environ.get("PINGYI_ATTACHMENTS_DIR") or str(Path(instance_path) / "attachments"),
         "ATTACHMENT_MAX_SIZE": int(os.environ.get("PINGYI_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024,
+        # opinion channels (评议码, 代表码): see web/opinion_kit.py
+        "OPINION_PHOTOS_DIR": os.environ.get("PINGYI_OPINION_PHOTOS_DIR") or str(Path(instance_path) / "opinions"),
+        "OPINION_PHOTO_MAX_SIZE": int(os.environ.get("PINGYI_OPINION_PHOTO_MAX_MB", "5")) * 1024 * 1024,
+        "OPINION_RATE_LIMIT_DEVICE": os.environ.get("PINGYI_OPINION_LIMIT_DEVICE", "5 per minute; 30 per day"),
+        "OPINION_RATE_LIMIT_IP": os.environ.get("PINGYI_OPINION_LIMIT_IP", "60 per minute; 1000 per day"),
+        "OPINION_HASH_SALT": os.environ.get("PINGYI_OPINION_HASH_SALT"),  # None: derived from SECRET_KEY
+        "PUBLIC_BASE_URL": os.environ.get("PINGYI_PUBLIC_BASE_URL"),  # e.g. https://pingyi.example.gov.cn
+        "DEPUTY_GROUP": os.environ.get("PINGYI_DEPUTY_GROUP", "代表"),
+        "DEPUTY_CODE_MAX_AGE": int(os.environ.get("PINGYI_DEPUTY_CODE_MAX_DAYS", "400")) * 24 * 3600,
+        "DEPUTY_CODE_SALT": "pingyi.deputy-code",
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "LOGIN_RATE_LIMIT_IP": os.environ.get("PINGYI_LOGIN_LIMIT_IP", "300 per minute"),
         "RATELIMIT_ENABLED": True,  # explicit: the limiter otherwise keeps the last app's setting
     }
     config.update(overrides or {})

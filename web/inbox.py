@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from engine.services import ballots
 from engine.services import inbox as inbox_service
 from engine.services.processes import list_latest
 from web.db import get_session
@@ -28,12 +29,16 @@ def index():
         per_page=_int(request.args.get("per_page"), 20))
     session = get_session()
     page = inbox_service.inbox(session, current_user, query)
-    return render_template("inbox/index.html", page=page, processes=list_latest(session))
+    return render_template("inbox/index.html", page=page, processes=list_latest(session),
+                           open_ballots=ballots.my_open_ballots(session, current_user))
 
 
 def register_context(app) -> None:
     @app.context_processor
     def badge():
         if getattr(current_user, "is_authenticated", False):
-            return {"my_task_count": inbox_service.count_mine(get_session(), current_user)}
-        return {"my_task_count": 0}
+            session = get_session()
+            return {"my_task_count": inbox_service.count_mine(session, current_user)
+                    + ballots.count_my_open_ballots(session, current_user),
+                    "may_see_ballots": ballots.may_see_results(current_user)}
+        return {"my_task_count": 0, "may_see_ballots": False}

@@ -16,18 +16,27 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, rules
-from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, RuleSet, User
+from engine.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, PermissionDenied, VoteClosed
+from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, Group, RuleSet, User
 
 GROUPS = ("committee", "deputy")
 
 
-def _staff(user: User) -> bool:
-    return user.is_active and not user.is_auditor and (user.is_admin or any(g.name == "评议办" for g in user.groups))
+OFFICE_GROUP, CHAIR_GROUP = "评议办", "主任会议"
+
+
+def may_run(user: User | None) -> bool:
+    """The evaluation office and the chair's meeting run ballots (open, count, close, announce)."""
+    return bool(user is not None and user.is_active and not user.is_auditor and (
+        user.is_admin or any(g.name in (OFFICE_GROUP, CHAIR_GROUP) for g in user.groups)))
+
+
+def may_see_results(user: User | None) -> bool:
+    return may_run(user) or bool(user is not None and user.is_active and user.is_auditor)
 
 
 def require_staff(user: User, action: str) -> None:
-    if not _staff(user):
+    if not may_run(user):
         raise PermissionDenied(f"Only the evaluation office may {action}.", action=action)
 
 
@@ -98,9 +107,13 @@ def get_ballot(session: Session, public_id: str, lock: bool = False, share: bool
     return ballot
 
 
+def is_past_closing(ballot: Ballot) -> bool:
+    return ballot.closes_at is not None and ballot.closes_at <= clock.now()
+
+
 def _require_open(ballot: Ballot) -> None:
-    if ballot.status != "open" or (ballot.closes_at is not None and ballot.closes_at <= clock.now()):
-        raise Conflict("The vote is closed.", ballot=ballot.public_id)
+    if ballot.status != "open" or is_past_closing(ballot):
+        raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
 
 
 def valid_choice(ballot: Ballot, choice: str) -> str:
@@ -125,7 +138,7 @@ def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -
         eligible = session.get(BallotVoter, (ballot.id, voter.id))
         if eligible is None:
             raise PermissionDenied("You are not a voter in this ballot.", ballot=public_id)
-        raise Conflict("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
+        raise AlreadyVoted("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
     envelope = BallotEnvelope(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=marked[0])
     session.add(envelope)
     session.flush()
@@ -140,7 +153,7 @@ def cast(session: Session, envelope_id: str, choice: str) -> None:
         raise NotFound("No such envelope.")
     ballot = session.scalar(select(Ballot).where(Ballot.id == envelope.ballot_id).with_for_update(read=True))
     if ballot.status != "open":
-        raise Conflict("The vote is closed.", ballot=ballot.public_id)
+        raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
     valid_choice(ballot, choice)
     spent = session.execute(update(BallotEnvelope).where(BallotEnvelope.id == envelope_id,
                                                          BallotEnvelope.is_spent.is_(False))
@@ -179,3 +192,38 @@ def my_open_ballots(session: Session, user: User) -> list[Ballot]:
 def is_voter(session: Session, ballot: Ballot, user: User) -> BallotVoter | None:
     return session.get(BallotVoter, (ballot.id, user.id))
 
+
+
+def voters_from_groups(session: Session, groups: dict[str, str | None]) -> dict[int, str]:
+    """{voter group: user group name} -> {user id: voter group}; a person in both votes once, as
+    a committee member. Inactive users are left out."""
+    voters: dict[int, str] = {}
+    for voter_group in reversed(GROUPS):  # committee last, so it wins
+        name = groups.get(voter_group)
+        if not name:
+            continue
+        group = session.scalar(select(Group).where(Group.name == name))
+        if group is None:
+            raise InvalidInput(f"No group '{name}'.", errors={voter_group: "no_such_group"})
+        voters.update({u.id: voter_group for u in group.members if u.is_active})
+    return voters
+
+
+def list_ballots(session: Session, year: int | None = None) -> list[Ballot]:
+    query = select(Ballot).order_by(Ballot.opened_at.desc(), Ballot.id.desc())
+    if year is not None:
+        query = query.where(Ballot.year == year)
+    return list(session.scalars(query))
+
+
+def voters_of(session: Session, ballot: Ballot) -> list[tuple[User, BallotVoter]]:
+    """The eligible voters (for the tellers' list of who may still get a paper ballot)."""
+    return list(session.execute(select(User, BallotVoter).join(BallotVoter, BallotVoter.user_id == User.id)
+                                .where(BallotVoter.ballot_id == ballot.id).order_by(User.display_name)))
+
+
+def count_my_open_ballots(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(BallotVoter)
+                          .join(Ballot, Ballot.id == BallotVoter.ballot_id)
+                          .where(BallotVoter.user_id == user.id, BallotVoter.has_voted.is_(False),
+                                 Ballot.status == "open")) or 0

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock, rules
-from engine.errors import Conflict, InvalidInput, NoMessageRecipient
+from engine.errors import Conflict, InvalidInput, NoMessageRecipient, VoteClosed
 from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, User
 from engine.services import messages
 from engine.services.ballots import GROUPS, electronic_counts, get_ballot, require_staff, turnout
@@ -37,16 +37,16 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
     require_staff(teller, "count paper ballots")
     ballot = get_ballot(session, public_id)
     if ballot.status != "open":
-        raise Conflict("Paper ballots are counted before the vote closes.")
+        raise VoteClosed("Paper ballots are counted before the vote closes.", reason="closed")
     clean = _clean_counts(ballot, counts)
     if issued < 0 or returned < 0 or sum(sum(c.values()) for c in clean.values()) != returned:
         raise InvalidInput("The counts must add up to the ballots returned.", errors={"returned": "sum"})
     if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id,
                                                   PaperCount.teller_id == teller.id)):
-        raise Conflict("You have entered your count already.")
+        raise Conflict("You have entered your count already.", reason="counted_already")
     if session.scalar(select(BallotVote.id).where(BallotVote.ballot_id == ballot.id,
                                                   BallotVote.source == "paper").limit(1)):
-        raise Conflict("Paper ballots were entered one by one already; do not also enter totals.")
+        raise Conflict("Paper ballots were entered one by one already; do not also enter totals.", reason="mixed_paper")
     row = PaperCount(ballot_id=ballot.id, teller_id=teller.id, issued=issued, returned=returned, counts=clean)
     session.add(row)
     session.flush()
@@ -60,10 +60,11 @@ def record_paper_ballot(session: Session, public_id: str, teller: User, voter_gr
     require_staff(teller, "enter paper ballots")
     ballot = get_ballot(session, public_id)
     if ballot.status != "open":
-        raise Conflict("Paper ballots are entered before the vote closes.")
+        raise VoteClosed("Paper ballots are entered before the vote closes.", reason="closed")
     _clean_counts(ballot, {voter_group: {choice: 1}})
     if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id).limit(1)):
-        raise Conflict("The paper ballots are being counted in totals; do not also enter them one by one.")
+        raise Conflict("The paper ballots are being counted in totals; do not also enter them one by one.",
+                       reason="mixed_paper")
     session.add(BallotVote(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=voter_group, choice=choice,
                            source="paper"))
     session.flush()
@@ -74,7 +75,7 @@ def set_paper_issued(session: Session, public_id: str, actor: User, issued: int)
     require_staff(actor, "record paper ballots issued")
     ballot = get_ballot(session, public_id, lock=True)
     if ballot.status != "open":
-        raise Conflict("The vote is closed.")
+        raise VoteClosed("The vote is closed.", reason="closed")
     if issued < 0:
         raise InvalidInput("A count cannot be negative.", errors={"issued": "min"})
     ballot.paper_issued = issued
@@ -87,13 +88,14 @@ def issue_paper_to(session: Session, public_id: str, actor: User, user_ids: list
     require_staff(actor, "issue paper ballots")
     ballot = get_ballot(session, public_id, lock=True)
     if ballot.status != "open":
-        raise Conflict("The vote is closed.")
+        raise VoteClosed("The vote is closed.", reason="closed")
     marked = session.execute(
         update(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id.in_(user_ids),
                                   BallotVoter.has_voted.is_(False))
         .values(has_voted=True)).rowcount
     if marked != len(set(user_ids)):
-        raise Conflict("Some of these people are not voters in this ballot or have voted already.")
+        raise Conflict("Some of these people are not voters in this ballot or have voted already.",
+                       reason="not_voters")
     ballot.paper_issued = (ballot.paper_issued or 0) + marked
     audit.record(session, "paper_ballots_issued", actor, details={"ballot": public_id, "to": sorted(set(user_ids)),
                                                                    "issued": ballot.paper_issued})
@@ -105,10 +107,10 @@ def _agreed_paper(session: Session, ballot: Ballot) -> PaperCount | None:
     if not entries:
         return None
     if len(entries) < 2:
-        raise Conflict("Two tellers must enter the paper count before the vote closes.")
+        raise Conflict("Two tellers must enter the paper count before the vote closes.", reason="two_tellers")
     first = entries[0]
     if any((e.issued, e.returned, e.counts) != (first.issued, first.returned, first.counts) for e in entries[1:]):
-        raise Conflict("The tellers' counts differ; they must count again.")
+        raise Conflict("The tellers' counts differ; they must count again.", reason="tellers_differ")
     return first
 
 
@@ -118,7 +120,7 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
         require_staff(actor, "close a ballot")
     ballot = get_ballot(session, public_id, lock=True)
     if ballot.status != "open":
-        raise Conflict(f"The ballot is {ballot.status}.")
+        raise VoteClosed(f"The ballot is {ballot.status}.", reason="closed")
     counts = electronic_counts(session, ballot)
     paper = _agreed_paper(session, ballot)
     paper_rows = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
@@ -131,7 +133,7 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
     else:
         issued, returned = ballot.paper_issued, paper_rows
     if returned and issued is None:
-        raise Conflict("Record how many paper ballots were issued before closing the vote.")
+        raise Conflict("Record how many paper ballots were issued before closing the vote.", reason="issued_missing")
     ballot.paper_issued, ballot.paper_returned = issued, returned or None
     ballot.closed_at, ballot.closed_by_id = clock.now(), actor.id if actor else None
     void_reason = None
@@ -149,8 +151,9 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
         _notify_process(session, ballot, actor)
         return ballot
     ballot.present = present
-    ballot.tally = rules.tally(ballot.rules, counts, members=ballot.members_total or 0, present=present)
-    ballot.tally["turnout"] = turnout(session, ballot) | {"not_cast": _drop_envelopes(session, ballot)}
+    tally = rules.tally(ballot.rules, counts, members=ballot.members_total or 0, present=present)
+    tally["turnout"] = turnout(session, ballot) | {"not_cast": _drop_envelopes(session, ballot)}
+    ballot.tally = tally  # assigned whole: JSON columns do not see changes made in place
     ballot.status = "closed"
     session.flush()
     audit.record(session, "ballot_closed", actor, details={
@@ -211,7 +214,7 @@ def announce(session: Session, public_id: str, actor: User) -> Ballot:
     require_staff(actor, "announce a result")
     ballot = get_ballot(session, public_id)
     if ballot.status not in ("closed", "void"):
-        raise Conflict("Only a closed ballot can be announced.")
+        raise Conflict("Only a closed ballot can be announced.", reason="not_closed")
     if ballot.announced_at is None:
         ballot.announced_at, ballot.announced_by_id = clock.now(), actor.id
         audit.record(session, "ballot_announced", actor, details={
@@ -263,3 +266,9 @@ def ranking(session: Session, year: int, kind: str = "meeting", lowest: int = 1)
         for entry in ranked:
             entry.flagged = entry.score is not None and entry.score <= threshold
     return ranked
+
+
+def paper_counts(session: Session, ballot: Ballot) -> list[tuple[PaperCount, str]]:
+    """The tellers' entries so far, with the teller's name."""
+    return list(session.execute(select(PaperCount, User.display_name).join(User, User.id == PaperCount.teller_id)
+                                .where(PaperCount.ballot_id == ballot.id).order_by(PaperCount.id)))

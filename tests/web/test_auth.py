@@ -82,6 +82,7 @@ def test_post_without_csrf_token_is_refused(database_url, sessions, session, mak
 
 def test_login_is_rate_limited(database_url, sessions, session, make_user, tmp_path):
     make_user("office", password=PASSWORD)
+    make_user("member", password=PASSWORD)
     session.commit()
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
                       "ATTACHMENTS_DIR": str(tmp_path)})
@@ -92,6 +93,20 @@ def test_login_is_rate_limited(database_url, sessions, session, make_user, tmp_p
         assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
         blocked = client.post("/login", data={"username": "office", "password": PASSWORD})
         assert "尝试次数过多" in blocked.get_data(as_text=True)
+        # another member in the same hall (same address) still signs in
+        other = app.test_client()
+        assert other.post("/login", data={"username": "member", "password": PASSWORD}).status_code == 302
+    finally:
+        app.extensions["pingyi.engine"].dispose()
+
+
+def test_logins_from_one_address_are_limited_too(database_url, sessions, session, make_user, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path), "LOGIN_RATE_LIMIT_IP": "5 per minute"})
+    try:
+        client = app.test_client()
+        codes = [client.post("/login", data={"username": f"user{i}", "password": "x"}).status_code for i in range(6)]
+        assert codes == [200] * 5 + [429]
     finally:
         app.extensions["pingyi.engine"].dispose()
 

@@ -1,0 +1,221 @@
+"""Running a ballot: the office (or the chair's meeting) opens it, hands out and counts paper
+ballots, closes and announces. Auditors may look; everyone else gets 403."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from engine import dates, rules
+from engine.errors import EngineError, InvalidInput
+from engine.services import ballots, counting
+from web.db import get_session
+from web.errors import respond, user_message
+
+bp = Blueprint("ballots", __name__, url_prefix="/ballots")
+
+COMMITTEE_GROUP, DEPUTY_GROUP = "常委会组成人员", "代表"
+GROUP_LABELS = {"committee": _l("Committee members"), "deputy": _l("Deputies")}
+STATUS_LABELS = {"open": _l("voting"), "closed": _l("counted"), "void": _l("void")}
+
+
+def labels() -> dict:
+    return {"GROUP_LABELS": GROUP_LABELS, "STATUS_LABELS": STATUS_LABELS, "INVALID": rules.INVALID}
+
+
+bp.app_context_processor(labels)
+
+
+# What went wrong with a tellers' or the chair's action, in the user's language.
+PROBLEMS = {
+    "closed": _l("The vote is closed."),
+    "counted_already": _l("You have entered your count already."),
+    "mixed_paper": _l("Enter the paper ballots either one by one or as the tellers' totals, not both."),
+    "not_voters": _l("Some of these people are not voters in this ballot or have voted already."),
+    "two_tellers": _l("Two tellers must enter the paper count before the vote closes."),
+    "tellers_differ": _l("The tellers' counts differ; they must count the paper ballots again."),
+    "issued_missing": _l("Record how many paper ballots were issued before closing the vote."),
+    "not_closed": _l("Only a closed vote can be announced."),
+    "sum": _l("The counts must add up to the number of ballots returned."),
+    "number": _l("Counts are whole numbers."),
+    "min": _l("A count cannot be negative."),
+    "required": _l("Choose the voters."),
+}
+
+
+@bp.errorhandler(EngineError)
+def engine_error(exc: EngineError):
+    """A refused action on the ballot page: say why on the same page (nothing was saved)."""
+    public_id = (request.view_args or {}).get("public_id")
+    reasons = [exc.params.get("reason"), *getattr(exc, "errors", {}).values()]
+    message = next((PROBLEMS[r] for r in reasons if r in PROBLEMS), None)
+    if request.method != "POST" or public_id is None or exc.status in (403, 404):
+        return respond(exc.status, str(message) if message else user_message(exc))
+    get_session().rollback()
+    flash(str(message) if message else user_message(exc), "danger")
+    return redirect(url_for("ballots.show", public_id=public_id))
+
+
+def require_run() -> None:
+    if not ballots.may_run(current_user):
+        abort(403)
+
+
+def require_view() -> None:
+    if not ballots.may_see_results(current_user):
+        abort(403)
+
+
+class OpenForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=255)])
+    subject = StringField(_l("Department evaluated"), validators=[InputRequired(), Length(max=255)])
+    subject_key = StringField(_l("Department key"), validators=[Optional(), Length(max=64)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("meeting", _l("Evaluation meeting")),
+                                            SelectChoice("reevaluation", _l("Re-evaluation of the rectification"))])
+    rule_set = SelectField(_l("Counting rules"))
+    committee_group = StringField(_l("Group of committee members"), validators=[Optional(), Length(max=128)])
+    deputy_group = StringField(_l("Group of deputies (optional)"), validators=[Optional(), Length(max=128)])
+    members_total = IntegerField(_l("All members (for majority rules; empty: the number of voters)"),
+                                 validators=[Optional(), NumberRange(1, 10000)])
+    closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
+                                   format="%Y-%m-%dT%H:%M")
+
+
+@bp.get("/")
+@login_required
+def index():
+    require_view()
+    year = request.args.get("year", type=int)
+    return render_template("ballots/index.html", ballots=ballots.list_ballots(get_session(), year), year=year,
+                           may_run=ballots.may_run(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require_run()
+    session = get_session()
+    form = OpenForm(year=dates.today().year, committee_group=COMMITTEE_GROUP, rule_set="default")
+    form.rule_set.choices = [SelectChoice(code, d["name"]) for code, d in ballots.rule_sets(session).items()]
+    if form.validate_on_submit():
+        try:
+            voters = ballots.voters_from_groups(session, {"committee": form.committee_group.data,
+                                                          "deputy": form.deputy_group.data})
+            ballot = ballots.open_ballot(
+                session, current_user, title=form.title.data, subject=form.subject.data, year=form.year.data,
+                voters=voters, rule_set_code=form.rule_set.data, kind=form.kind.data,
+                subject_key=form.subject_key.data or None, members_total=form.members_total.data,
+                closes_at=_utc(form.closes_at.data))
+        except InvalidInput as exc:
+            session.rollback()
+            for field, code in exc.errors.items():
+                target = {"committee": form.committee_group, "deputy": form.deputy_group}.get(field)
+                message = _("There is no group of this name.") if code == "no_such_group" \
+                    else _("Choose the groups whose members vote.")
+                (target or form.committee_group).errors = [*(target or form.committee_group).errors, message]
+            return render_template("ballots/new.html", form=form), 422
+        session.commit()
+        flash(_("The vote is open."), "success")
+        return redirect(url_for("ballots.show", public_id=ballot.public_id))
+    return render_template("ballots/new.html", form=form), 422 if form.errors else 200
+
+
+def _utc(local: datetime | None) -> datetime | None:
+    return None if local is None else local.replace(tzinfo=dates.LOCAL_TZ).astimezone(UTC)
+
+
+@bp.get("/<public_id>")
+@login_required
+def show(public_id: str):
+    require_view()
+    session = get_session()
+    ballot = ballots.get_ballot(session, public_id)
+    return render_template("ballots/show.html", ballot=ballot, turnout=ballots.turnout(session, ballot),
+                           voters=ballots.voters_of(session, ballot), may_run=ballots.may_run(current_user),
+                           paper_counts=counting.paper_counts(session, ballot),
+                           groups=ballots.GROUPS)
+
+
+def _done(public_id: str, message: str):
+    get_session().commit()
+    flash(message, "success")
+    return redirect(url_for("ballots.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/close")
+@login_required
+def close(public_id: str):
+    require_run()
+    session = get_session()
+    ballot = counting.close_ballot(session, public_id, current_user)
+    session.commit()
+    counting.forget_order(session, ballot)
+    if ballot.status == "void":
+        flash(_("The round is void: %(reason)s", reason=ballot.void_reason), "danger")
+    else:
+        flash(_("The vote is closed and counted."), "success")
+    return redirect(url_for("ballots.show", public_id=public_id))
+
+
+@bp.post("/<public_id>/announce")
+@login_required
+def announce(public_id: str):
+    require_run()
+    counting.announce(get_session(), public_id, current_user)
+    return _done(public_id, _("The announcement is recorded."))
+
+
+def _count(name: str) -> int:
+    value = request.form.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise InvalidInput("Counts are whole numbers.", errors={name: "number"})
+    return int(value)
+
+
+@bp.post("/<public_id>/paper/issued")
+@login_required
+def paper_issued(public_id: str):
+    require_run()
+    counting.set_paper_issued(get_session(), public_id, current_user, _count("issued"))
+    return _done(public_id, _("The number of paper ballots issued is recorded."))
+
+
+@bp.post("/<public_id>/paper/to")
+@login_required
+def paper_to(public_id: str):
+    require_run()
+    ids = [int(v) for v in request.form.getlist("voter") if v.isdigit()]
+    if not ids:
+        raise InvalidInput("Choose the voters.", errors={"voter": "required"})
+    count = counting.issue_paper_to(get_session(), public_id, current_user, ids)
+    return _done(public_id, _("%(count)s paper ballot(s) issued.", count=count))
+
+
+@bp.post("/<public_id>/paper/count")
+@login_required
+def paper_count(public_id: str):
+    require_run()
+    session = get_session()
+    ballot = ballots.get_ballot(session, public_id)
+    codes = [o["code"] for o in ballot.rules["options"]] + [rules.INVALID]
+    counts = {group: {code: _count(f"{group}.{code}") for code in codes} for group in ballots.GROUPS}
+    counting.record_paper_count(session, public_id, current_user, issued=_count("issued"),
+                                returned=_count("returned"), counts=counts)
+    return _done(public_id, _("Your count is recorded. A second teller enters theirs; the two must agree."))
+
+
+@bp.post("/<public_id>/paper/ballot")
+@login_required
+def paper_ballot(public_id: str):
+    require_run()
+    counting.record_paper_ballot(get_session(), public_id, current_user, request.form.get("group", ""),
+                                 request.form.get("choice", ""))
+    return _done(public_id, _("Paper ballot entered."))

@@ -1,0 +1,161 @@
+"""What the opinion pages share: the form, the device cookie, rate limits, labels, QR codes.
+
+Configuration (web/config.py): OPINION_PHOTOS_DIR, OPINION_PHOTO_MAX_SIZE, OPINION_RATE_LIMIT_DEVICE
+("5 per minute; 30 per day"), OPINION_RATE_LIMIT_IP ("60 per minute; 1000 per day"),
+OPINION_HASH_SALT (default: derived from SECRET_KEY), PUBLIC_BASE_URL, DEPUTY_GROUP (代表),
+DEPUTY_CODE_MAX_AGE (seconds), DEPUTY_CODE_SALT.
+
+Rate limits count submissions (POST) on the public and the deputy form together: per device
+(a random long-lived cookie this module sets; without one, per IP address at the device rate)
+and, higher, per IP address (many phones share one behind a carrier's NAT).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from pathlib import Path
+
+import segno
+from flask import Response, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from engine.errors import InvalidInput
+from engine.services import deputy_codes
+from engine.services.opinions import NAME_MAX, PHONE, TEXT_MAX, TEXT_MIN, OpinionInput, PhotoStore, Sender
+from web.extensions import limiter
+
+DEVICE_COOKIE = "pingyi_device"
+DEVICE_MAX_AGE = 2 * 365 * 24 * 3600
+_DEVICE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+RATINGS = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
+           "dissatisfied": _l("Dissatisfied")}
+SOURCES = {"public": _l("Public (evaluation code)"), "deputy": _l("Deputy (deputy code)"),
+           "offline": _l("Paper (entered by the office)")}
+STATUSES = {"received": _l("received"), "classified": _l("classified"), "merged": _l("merged"),
+            "adopted": _l("adopted")}
+FIELD_ERRORS = {
+    ("rating", "required"): _l("Please choose a rating."),
+    ("text", "too_short"): _l("Please write at least %(n)s characters.", n=TEXT_MIN),
+    ("text", "too_long"): _l("Please write at most %(n)s characters.", n=TEXT_MAX),
+    ("name", "too_long"): _l("The name is too long."),
+    ("phone", "invalid"): _l("Please enter a valid phone number."),
+    ("photos", "too_many"): _l("At most 3 photos."),
+    ("photos", "type"): _l("Only photos (JPG, PNG, GIF, WebP) are accepted."),
+    ("photos", "size"): _l("A photo is too large."),
+    ("photos", "content"): _l("A file is not a real photo."),
+    ("photos", "empty"): _l("A photo is empty."),
+}
+
+
+class OpinionForm(FlaskForm):
+    rating = RadioField(_l("Your rating"), choices=[SelectChoice(value, label) for value, label in RATINGS.items()],
+                        validators=[InputRequired(message=_l("Please choose a rating."))])
+    text = TextAreaField(_l("Your opinion or suggestion"), validators=[
+        InputRequired(message=_l("Please write your opinion.")),
+        Length(min=TEXT_MIN, max=TEXT_MAX, message=_l("Please write %(min)d to %(max)d characters."))])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=NAME_MAX)])
+    phone = StringField(_l("Phone (optional)"), validators=[
+        Optional(), Regexp(PHONE.pattern, message=_l("Please enter a valid phone number."))])
+    photos = MultipleFileField(_l("Photos (optional, up to 3)"))
+    website = StringField(_l("Leave this empty"))  # the honeypot: hidden from people, filled by robots
+
+
+def opinion_input(form: OpinionForm) -> OpinionInput:
+    photos = [(f.filename, f.stream) for f in request.files.getlist("photos") if f and f.filename]
+    return OpinionInput(rating=form.rating.data or "", text=form.text.data or "", name=form.name.data or "",
+                        phone=form.phone.data or "", photos=photos, honeypot=form.website.data or "")
+
+
+def add_errors(form: OpinionForm, exc: InvalidInput) -> None:
+    for field, code in exc.errors.items():
+        target = getattr(form, field, None)
+        if target is not None:
+            target.errors = [*target.errors, str(FIELD_ERRORS.get((field, code), _l("Please check this.")))]
+
+
+def photo_store() -> PhotoStore:
+    return PhotoStore(Path(current_app.config["OPINION_PHOTOS_DIR"]), current_app.config["OPINION_PHOTO_MAX_SIZE"])
+
+
+def hash_salt() -> str:
+    configured = current_app.config.get("OPINION_HASH_SALT")
+    if configured:
+        return configured
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"pingyi.opinion-hash", hashlib.sha256).hexdigest()
+
+
+def device_id() -> str | None:
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if _DEVICE.match(value) else None
+
+
+def sender() -> Sender:
+    return Sender(ip=request.remote_addr, device=device_id(), salt=hash_salt())
+
+
+def deputy_keys() -> deputy_codes.Keys:
+    config = current_app.config
+    return deputy_codes.Keys(secret=config["SECRET_KEY"], salt=config["DEPUTY_CODE_SALT"],
+                             max_age=config["DEPUTY_CODE_MAX_AGE"], group=config["DEPUTY_GROUP"])
+
+
+def protect(response: Response) -> Response:
+    """After every public page: give the browser a device cookie, keep pages out of caches and
+    never send the address (a deputy's token is in it) to another site."""
+    if device_id() is None:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(32), max_age=DEVICE_MAX_AGE, httponly=True,
+                            samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _device_key() -> str:
+    device = device_id()
+    return f"device:{device}" if device else f"device-ip:{get_remote_address()}"
+
+
+device_limit = limiter.shared_limit(lambda: current_app.config["OPINION_RATE_LIMIT_DEVICE"], scope="opinion-device",
+                                    key_func=_device_key, methods=["POST"])
+ip_limit = limiter.shared_limit(lambda: current_app.config["OPINION_RATE_LIMIT_IP"], scope="opinion-ip",
+                                key_func=get_remote_address, methods=["POST"])
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute address for a QR code: PUBLIC_BASE_URL when configured, else this request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def qr_code(data: str) -> segno.QRCode:
+    return segno.make_qr(data, error="m")  # never a Micro QR: phone cameras do not read those
+
+
+def qr_response(data: str, kind: str, name: str) -> Response:
+    """The QR code as a PNG or SVG download (scale 10: about 4 cm at 300 dpi)."""
+    buffer = io.BytesIO()
+    qr_code(data).save(buffer, kind=kind, scale=10, border=4)
+    response = Response(buffer.getvalue(), mimetype="image/png" if kind == "png" else "image/svg+xml")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{kind}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def qr_inline(data: str) -> str:
+    """An SVG element to put into a printable page."""
+    return qr_code(data).svg_inline(scale=8, border=4, omitsize=True)
+
+
+def labels() -> dict:
+    return {"RATINGS": RATINGS, "SOURCES": SOURCES, "STATUSES": STATUSES}

@@ -1,0 +1,192 @@
+"""Opinion channels for signed-in users: the office creates channels, prints their QR codes and
+enters paper opinions; the investigation group classifies, merges and adopts; the department
+reads its opinions without their authors. Every route checks the viewer's role (403 otherwise).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from engine import dates
+from engine.errors import InvalidInput
+from engine.services import opinion_channels, opinion_review, opinions
+from engine.services.attachments import path_of
+from web import opinion_kit as kit
+from web.db import get_session
+
+bp = Blueprint("opinions", __name__, url_prefix="/opinions")
+bp.context_processor(kit.labels)
+
+# Lanxi's "9+2+N": four of the nine common items are named in its report; the rest are the office's to add.
+DEFAULT_ITEMS = "法治政府建设\n政府工作报告任务落实\n市委市政府重点工作推进\n人大代表建议办理\n部门重点工作\n其他"
+
+
+class ChannelForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    department_name = StringField(_l("Department"), validators=[InputRequired(), Length(max=128)])
+    department_key = StringField(_l("Department key"), validators=[InputRequired(), Length(max=64)])
+    department_group = StringField(_l("The department's group"), validators=[InputRequired(), Length(max=128)])
+    investigation_group = StringField(_l("Investigation group"), validators=[InputRequired(), Length(max=128)])
+    content_items = TextAreaField(_l("Content items (one per line)"), default=DEFAULT_ITEMS)
+
+
+CHANNEL_ERRORS = {"no_such_group": _l("There is no group of this name."), "required": _l("This field is required."),
+                  "invalid": _l("Invalid input."), "too_long": _l("A content item has at most 255 characters."),
+                  "too_many": _l("Too many content items.")}
+
+
+@bp.get("/")
+@login_required
+def index():
+    channels = opinion_channels.channels_for(get_session(), current_user)
+    return render_template("opinions/index.html", channels=channels,
+                           is_staff=opinion_channels.is_staff(current_user))
+
+
+@bp.route("/channels/new", methods=["GET", "POST"])
+@login_required
+def new_channel():
+    opinion_channels.require_staff(current_user, "create opinion channels")
+    form = ChannelForm(year=dates.today().year)
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            channel = opinion_channels.create_channel(session, actor=current_user, **{
+                name: getattr(form, name).data for name in ("year", "department_name", "department_key",
+                                                            "department_group", "investigation_group",
+                                                            "content_items")})
+        except InvalidInput as exc:
+            session.rollback()
+            for field, code in exc.errors.items():
+                getattr(form, field).errors = [str(CHANNEL_ERRORS.get(code, CHANNEL_ERRORS["invalid"]))]
+        else:
+            session.commit()
+            flash(_("The opinion channel was created."), "success")
+            return redirect(url_for(".print_channel", channel_id=channel.id))
+    return render_template("opinions/channel_new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/channels/<int:channel_id>")
+@login_required
+def channel(channel_id: int):
+    page = opinion_review.channel_page(get_session(), channel_id, current_user, request.args.get("item") or None)
+    return render_template("opinions/channel.html", page=page, item=request.args.get("item", ""))
+
+
+@bp.post("/channels/<int:channel_id>/<any(open, close):action>")
+@login_required
+def open_or_close(channel_id: int, action: str):
+    session = get_session()
+    opinion_channels.set_open(session, channel_id, action == "open", current_user)
+    session.commit()
+    flash(_("The channel is open again.") if action == "open" else _("The channel is closed."), "success")
+    return redirect(url_for(".channel", channel_id=channel_id))
+
+
+def _staff_channel(channel_id: int):
+    opinion_channels.require_staff(current_user, "print channel codes")
+    return opinion_channels.get_channel(get_session(), channel_id)
+
+
+@bp.get("/channels/<int:channel_id>/print")
+@login_required
+def print_channel(channel_id: int):
+    channel = _staff_channel(channel_id)
+    url = kit.public_url("opinions_public.channel_form", slug=channel.slug)
+    return render_template("opinions/channel_print.html", channel=channel, url=url, svg=kit.qr_inline(url))
+
+
+@bp.get("/channels/<int:channel_id>/qr.<any(png, svg):kind>")
+@login_required
+def channel_qr(channel_id: int, kind: str):
+    channel = _staff_channel(channel_id)
+    return kit.qr_response(kit.public_url("opinions_public.channel_form", slug=channel.slug), kind,
+                           f"pingyi-channel-{channel.id}")
+
+
+@bp.route("/channels/<int:channel_id>/offline", methods=["GET", "POST"])
+@login_required
+def offline(channel_id: int):
+    channel = _staff_channel(channel_id)
+    form = kit.OpinionForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            opinions.enter_offline(session, channel_id, kit.opinion_input(form), current_user, kit.photo_store())
+        except InvalidInput as exc:
+            session.rollback()
+            kit.add_errors(form, exc)
+        else:
+            session.commit()
+            flash(_("The paper opinion was entered."), "success")
+            return redirect(url_for(".offline", channel_id=channel_id))
+    max_mb = kit.photo_store().max_size // (1024 * 1024)
+    return render_template("opinions/offline.html", channel=channel, form=form, max_mb=max_mb), \
+        422 if request.method == "POST" else 200
+
+
+ACTIONS = {
+    "classify": (lambda s, i, f, a: opinion_review.classify(s, i, f.get("content_item"), a), _l("Classified.")),
+    "merge": (lambda s, i, f, a: opinion_review.merge(s, i, _number(f.get("into")), a), _l("Merged.")),
+    "unmerge": (lambda s, i, f, a: opinion_review.unmerge(s, i, a), _l("No longer merged.")),
+    "adopt": (lambda s, i, f, a: opinion_review.set_adopted(s, i, True, a), _l("Marked as adopted.")),
+    "unadopt": (lambda s, i, f, a: opinion_review.set_adopted(s, i, False, a), _l("No longer adopted.")),
+    "note": (lambda s, i, f, a: opinion_review.set_note(s, i, f.get("note"), a), _l("Note saved.")),
+}
+
+ACTION_ERRORS = {
+    ("into", "invalid"): _l("Give the number of another opinion of this channel."),
+    ("into", "merged"): _l("That opinion is merged itself; give the number of the one it was merged into."),
+    ("adopted", "merged"): _l("A merged opinion cannot be adopted; adopt the one it was merged into."),
+    ("content_item", "invalid"): _l("Not one of this channel's content items."),
+    ("note", "too_long"): _l("The note is too long."),
+}
+
+
+def _number(value: str | None) -> int:
+    text = (value or "").strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidInput("Give the number of the opinion to keep.", errors={"into": "invalid"})
+    return int(text)
+
+
+@bp.post("/<int:opinion_id>/<action>")
+@login_required
+def act(opinion_id: int, action: str):
+    if action not in ACTIONS:
+        abort(404)
+    service, done = ACTIONS[action]
+    session = get_session()
+    channel_id = request.form.get("_channel", type=int)
+    try:
+        opinion = service(session, opinion_id, request.form, current_user)
+    except InvalidInput as exc:
+        if channel_id is None:
+            raise
+        session.rollback()
+        field, code = next(iter(exc.errors.items()), ("", ""))
+        flash(str(ACTION_ERRORS.get((field, code), _l("Some answers are missing or invalid."))), "danger")
+    else:
+        session.commit()
+        channel_id = opinion.channel_id
+        flash(str(done), "success")
+    return redirect(url_for(".channel", channel_id=channel_id, item=request.form.get("_item") or None,
+                            _anchor=f"o{opinion_id}"))
+
+
+@bp.get("/photos/<public_id>")
+@login_required
+def photo(public_id: str):
+    found = opinion_review.photo(get_session(), public_id, current_user)
+    path = path_of(kit.photo_store().directory, found)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, conditional=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
