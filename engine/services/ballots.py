@@ -12,7 +12,7 @@ import secrets
 from copy import deepcopy
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, rules
@@ -126,7 +126,9 @@ def valid_choice(ballot: Ballot, choice: str) -> str:
 def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -> str:
     """Step 1 (its own transaction): mark the voter as having voted; returns an envelope id.
 
-    The choice is only checked here (so a wrong one does not spend the voter's ballot)."""
+    The choice is only checked here (so a wrong one does not spend the voter's ballot). No audit
+    event per vote: its time would be a per-voter timestamp next to the vote; who voted is recorded
+    once, when the vote closes (see counting.close_ballot)."""
     ballot = get_ballot(session, public_id, share=True)
     _require_open(ballot)
     valid_choice(ballot, choice)
@@ -139,30 +141,32 @@ def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -
         if eligible is None:
             raise PermissionDenied("You are not a voter in this ballot.", ballot=public_id)
         raise AlreadyVoted("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
-    envelope = BallotEnvelope(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=marked[0])
-    session.add(envelope)
-    session.flush()
-    audit.record(session, "ballot_cast", voter, details={"ballot": ballot.public_id})
-    return envelope.id
+    envelope = secrets.token_hex(16)
+    session.execute(insert(BallotEnvelope).values(id=envelope, ballot_id=ballot.id, voter_group=marked[0],
+                                                  is_spent=False))
+    return envelope
 
 
 def cast(session: Session, envelope_id: str, choice: str) -> None:
     """Step 2 (a separate transaction): spend the envelope and drop the choice in the box."""
-    envelope = session.get(BallotEnvelope, envelope_id)
-    if envelope is None:
-        raise NotFound("No such envelope.")
-    ballot = session.scalar(select(Ballot).where(Ballot.id == envelope.ballot_id).with_for_update(read=True))
-    if ballot.status != "open":
-        raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
-    valid_choice(ballot, choice)
     spent = session.execute(update(BallotEnvelope).where(BallotEnvelope.id == envelope_id,
                                                          BallotEnvelope.is_spent.is_(False))
-                            .values(is_spent=True)).rowcount
-    if spent != 1:
+                            .values(is_spent=True)
+                            .returning(BallotEnvelope.ballot_id, BallotEnvelope.voter_group)).first()
+    if spent is None:
+        if session.get(BallotEnvelope, envelope_id) is None:
+            raise NotFound("No such envelope.")
         raise Conflict("This envelope was used already.")
-    session.add(BallotVote(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=envelope.voter_group,
-                           choice=choice, source="electronic"))
-    session.flush()
+    ballot_id, voter_group = spent
+    # the ballot row is share-locked until commit, so a vote cannot slip in after the count
+    ballot = session.execute(select(Ballot.status, Ballot.rules, Ballot.public_id).where(Ballot.id == ballot_id)
+                             .with_for_update(read=True)).one()
+    if ballot.status != "open":
+        raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
+    if choice not in {o["code"] for o in ballot.rules["options"]}:
+        raise InvalidInput("Choose one of the options.", errors={"choice": "required"})
+    session.execute(insert(BallotVote).values(id=secrets.token_hex(16), ballot_id=ballot_id,
+                                              voter_group=voter_group, choice=choice, source="electronic"))
 
 
 def turnout(session: Session, ballot: Ballot) -> dict:

@@ -147,6 +147,7 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
     if void_reason:
         _drop_envelopes(session, ballot)
         ballot.status, ballot.void_reason, ballot.present = "void", void_reason, present
+        _record_turnout(session, ballot, actor)
         audit.record(session, "ballot_voided", actor, reason=void_reason, details={"ballot": public_id})
         _notify_process(session, ballot, actor)
         return ballot
@@ -156,11 +157,22 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
     ballot.tally = tally  # assigned whole: JSON columns do not see changes made in place
     ballot.status = "closed"
     session.flush()
+    _record_turnout(session, ballot, actor)
     audit.record(session, "ballot_closed", actor, details={
         "ballot": public_id, "grade": ballot.tally["grade"], "score": ballot.tally["score"],
         "counts": ballot.tally["pooled"]["counts"]})
     _notify_process(session, ballot, actor)
     return ballot
+
+
+def _record_turnout(session: Session, ballot: Ballot, actor: User | None) -> None:
+    """Who took part, in one event at the close (attendance is public, choices are not), sorted by
+    name: votes themselves leave no audit event, so that no per-voter time sits near the ballot box."""
+    voted = list(session.scalars(select(User.username).join(BallotVoter, BallotVoter.user_id == User.id)
+                                 .where(BallotVoter.ballot_id == ballot.id, BallotVoter.has_voted.is_(True))
+                                 .order_by(User.username)))
+    audit.record(session, "ballot_turnout", actor, details={"ballot": ballot.public_id, "voted": voted,
+                                                             "eligible": turnout(session, ballot)["eligible"]})
 
 
 def _drop_envelopes(session: Session, ballot: Ballot) -> int:

@@ -125,13 +125,14 @@ def verify(session: Session, token: str, keys: Keys) -> User:
         raise PermissionDenied("This deputy code has expired.", reason="expired") from None
     except (BadSignature, TypeError, ValueError):
         raise PermissionDenied("This deputy code is not valid.", reason="invalid") from None
-    code = session.scalar(select(DeputyCode).where(DeputyCode.user_id == user_id)) \
-        if isinstance(user_id, int) else None
-    if code is None or code.version != version:
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        raise PermissionDenied("This deputy code is not valid.", reason="invalid")
+    user = session.scalar(  # one query: current version, active, still a deputy
+        select(User).join(DeputyCode, DeputyCode.user_id == User.id)
+        .where(User.id == user_id, DeputyCode.version == version, User.is_active.is_(True),
+               User.groups.any(Group.name == keys.group)))
+    if user is None:
         raise PermissionDenied("This deputy code was revoked.", reason="revoked")
-    user = session.get(User, user_id)
-    if user is None or not is_deputy(user, keys.group):
-        raise PermissionDenied("This deputy code is no longer valid.", reason="revoked")
     return user
 
 
