@@ -6,6 +6,7 @@ import json
 from flask import Flask, send_from_directory
 from flask_babel import format_datetime, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import forms
 from web import db
@@ -15,6 +16,9 @@ from web.config import build_config
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(build_config(app.instance_path, config))
+    if app.config["PROXY_HOPS"]:  # client addresses (rate limits) and https links come from the proxy
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
 
     from web import (

@@ -52,6 +52,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none, trust nothing)
+        "PROXY_HOPS": int(os.environ.get("PINGYI_PROXY_HOPS", "0")),
         "LOGIN_RATE_LIMIT_IP": os.environ.get("PINGYI_LOGIN_LIMIT_IP", "300 per minute"),
         "RATELIMIT_ENABLED": True,  # explicit: the limiter otherwise keeps the last app's setting
     }

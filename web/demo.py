@@ -15,8 +15,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from engine import dates
-from engine.models import Group, ProcessInstance, User
-from engine.services import instances, processes, users
+from engine.models import Ballot, Group, OpinionChannel, ProcessInstance, User
+from engine.services import ballots, instances, opinion_channels, processes, users
 from web.db import get_session
 
 GROUPS = [
@@ -28,17 +28,24 @@ GROUPS = [
     ("教育局", "市教育局"),
     ("卫健局", "市卫生健康局"),
     ("评议调查组", "评议调查组"),
+    ("常委会组成人员", "县人大常委会组成人员"),
+    ("代表", "县人大代表"),
 ]
 
 PEOPLE = [
     ("admin", "系统管理员", [], {"is_admin": True}),
     ("auditor", "审计员", [], {"is_auditor": True}),
     ("office", "王秀英（评议办）", ["评议办"], {}),
-    ("chair", "李建国（主任会议）", ["主任会议"], {}),
-    ("committee", "陈静（教科文卫工委）", ["责任委室", "教科文卫工委"], {}),
+    ("chair", "李建国（主任会议）", ["主任会议", "常委会组成人员"], {}),
+    ("committee", "陈静（教科文卫工委）", ["责任委室", "教科文卫工委", "常委会组成人员"], {}),
     ("dept_edu", "张伟（教育局联络员）", ["被评议部门", "教育局"], {}),
     ("dept_health", "刘洋（卫健局联络员）", ["被评议部门", "卫健局"], {}),
     ("investigator", "赵敏（调查组）", ["评议调查组"], {}),
+    ("member1", "孙立华（常委会委员）", ["常委会组成人员"], {}),
+    ("member2", "周文斌（常委会委员）", ["常委会组成人员"], {}),
+    ("member3", "吴海燕（常委会委员）", ["常委会组成人员"], {}),
+    ("deputy1", "郑国强（县人大代表）", ["代表"], {}),
+    ("deputy2", "冯丽（县人大代表）", ["代表"], {}),
 ]
 
 
@@ -57,6 +64,21 @@ def demo_starts() -> dict[str, list[dict]]:
             "department": name, "department_group": name, "committee_group": "教科文卫工委",
             "issued_on": dates.add_days(today, -days).isoformat(), "opinions": opinions}}
         for code, name, days, opinions in departments]}
+
+
+def _demo_ballot_and_channel(session) -> None:
+    """An open vote on 教育局 for the committee and deputies, and its 评议码 channel."""
+    office = session.scalar(select(User).where(User.username == "office"))
+    year = dates.today().year
+    if session.scalar(select(Ballot.id).limit(1)) is None:
+        voters = ballots.voters_from_groups(session, {"committee": "常委会组成人员", "deputy": "代表"})
+        ballots.open_ballot(session, office, title=f"{year}年度对县教育局工作的满意度测评", subject="县教育局",
+                            subject_key="D01", year=year, voters=voters)
+    if session.scalar(select(OpinionChannel.id).limit(1)) is None:
+        opinion_channels.create_channel(session, year=year, department_name="县教育局", department_key="D01",
+                                        department_group="教育局", investigation_group="评议调查组",
+                                        content_items=["法治政府建设", "政府工作报告任务落实", "部门重点工作", "其他"],
+                                        actor=office)
 
 
 def demo_password() -> str:
@@ -84,6 +106,7 @@ def demo_command():
             users.create_user(session, username, display, None, password=password, **flags)
         for group in groups:
             users.add_to_group(session, username, group, None)
+    _demo_ballot_and_channel(session)
     if session.scalar(select(ProcessInstance.id).limit(1)) is None:
         for version in processes.list_latest(session):
             for data in demo_starts().get(version.process_id, []):

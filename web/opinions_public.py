@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine import dates
 from engine.errors import EngineError, InvalidInput
-from engine.services import deputy_codes, opinion_channels, opinions
+from engine.services import ballots, deputy_codes, opinion_channels, opinions
 from web import opinion_kit as kit
 from web.db import get_session
 
@@ -105,7 +105,8 @@ def deputy_home(token: str):
     deputy = deputy_codes.verify(session, token, kit.deputy_keys())
     return render_template("opinions/deputy_home.html", deputy=deputy, token=token,
                            channels=opinion_channels.open_channels(session, dates.today().year),
-                           submissions=deputy_codes.own_submissions(session, deputy))
+                           submissions=deputy_codes.own_submissions(session, deputy),
+                           open_ballots=ballots.my_open_ballots(session, deputy))
 
 
 @bp.route("/d/<token>/c/<int:channel_id>", methods=["GET", "POST"])

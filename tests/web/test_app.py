@@ -1,6 +1,10 @@
 """The app boots, answers its health check, and speaks Chinese first."""
 from __future__ import annotations
 
+from flask import request
+
+from web import create_app
+
 
 def test_health_check(client):
     response = client.get("/healthz")
@@ -22,3 +26,20 @@ def test_static_assets_come_from_npm(client):
                  "/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"):
         with client.get(path) as response:
             assert response.status_code == 200, path
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_proxy(database_url, sessions, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True,
+                      "ATTACHMENTS_DIR": str(tmp_path), "PROXY_HOPS": 1})
+    seen = {}
+
+    @app.get("/_addr")
+    def addr():
+        seen["ip"], seen["scheme"] = request.remote_addr, request.scheme
+        return "ok"
+
+    try:
+        app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+        assert seen == {"ip": "203.0.113.7", "scheme": "https"}
+    finally:
+        app.extensions["pingyi.engine"].dispose()
