@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
-from engine import script_env
+from engine import connectors, script_env
 from engine.errors import DeploymentError, Problem
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
@@ -213,6 +213,9 @@ def _lint_specs(ctx: _Context, parser, specs, pairs: list) -> dict[str, dict]:
             if props.get("formJsonSchemaFilename"):
                 pairs.append((file_name, element, ctx.lines.get(file_name, {}).get(element),
                               props["formJsonSchemaFilename"], props.get("formUiSchemaFilename")))
+            if getattr(task_spec, "operation_name", None) is not None:
+                for problem in connectors.problems(task_spec.operation_name, task_spec.operation_params or {}):
+                    ctx.add(file_name, problem, element)
             if isinstance(task_spec, MultiInstanceTask) and task_spec.data_input is None \
                     and task_spec.cardinality is None:
                 ctx.add(file_name, "multi-instance task needs a collection or a cardinality", element)
@@ -232,6 +235,8 @@ def _code_of(task_spec):
             yield getattr(task_spec, attr), "exec", label
     if getattr(task_spec, "condition", None):
         yield task_spec.condition, "eval", "completion condition"
+    for name, param in (getattr(task_spec, "operation_params", None) or {}).items():
+        yield str(param.get("value", "")), "eval", f"parameter '{name}' of the service task"
     event = getattr(task_spec, "event_definition", None)
     if event is not None and getattr(event, "expression", None):
         yield event.expression, "eval", "event expression"

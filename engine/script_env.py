@@ -10,6 +10,7 @@ helper functions. Compiled code is cached by source text.
 """
 from __future__ import annotations
 
+import json
 import operator
 import re
 from functools import lru_cache
@@ -24,9 +25,11 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.Limits import limited_range
 from RestrictedPython.PrintCollector import PrintCollector
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine import dates
+from engine import connectors, dates
+from engine.errors import EngineError
 
 # Names a model may never use, refused when the model is deployed (and unavailable at run time).
 FORBIDDEN_NAMES = frozenset({
@@ -181,8 +184,21 @@ class SandboxEnvironment(TaskDataEnvironment):
         return True
 
 
+class SandboxScriptEngine(PythonScriptEngine):
+    """Scripts in the sandbox; service tasks call the registered operations (engine.connectors)."""
+
+    def call_service(self, task, operation_name=None, operation_params=None, **_ignored):
+        params = {name: value["value"] for name, value in (operation_params or {}).items()}
+        try:
+            result = connectors.call(operation_name, params)
+        except (connectors.OperationError, EngineError) as exc:
+            raise WorkflowTaskException(f"Service operation '{operation_name}' failed: {exc}", task=task,
+                                        exception=exc) from exc
+        return json.dumps(result, ensure_ascii=False, default=str)
+
+
 def make_script_engine() -> PythonScriptEngine:
-    return PythonScriptEngine(environment=SandboxEnvironment())
+    return SandboxScriptEngine(environment=SandboxEnvironment())
 
 
 _jinja = ImmutableSandboxedEnvironment(autoescape=False)

@@ -73,9 +73,12 @@ def save_rule_set(session: Session, code: str, name: str, definition: dict, acto
 def open_ballot(session: Session, actor: User, *, title: str, subject: str, year: int, voters: dict[int, str],
                 rule_set_code: str = "default", kind: str = "meeting", subject_key: str | None = None,
                 members_total: int | None = None, closes_at: datetime | None = None,
-                instance_id: int | None = None, message_name: str | None = None) -> Ballot:
-    """Open a ballot for `voters` ({user id: voter group})."""
-    require_staff(actor, "open a ballot")
+                instance_id: int | None = None, message_name: str | None = None,
+                by_process: bool = False) -> Ballot:
+    """Open a ballot for `voters` ({user id: voter group}). `by_process`: a deployed model's service
+    task opens it (the model was deployed by an administrator; `actor` is only recorded)."""
+    if not by_process:
+        require_staff(actor, "open a ballot")
     if not voters:
         raise InvalidInput("A ballot needs voters.", errors={"voters": "required"})
     bad = sorted({g for g in voters.values() if g not in GROUPS})
@@ -85,7 +88,8 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     ballot = Ballot(public_id=secrets.token_hex(16), title=title.strip()[:255], subject=subject.strip()[:255],
                     subject_key=subject_key, year=year, kind=kind, rule_set_code=rule_set_code, rules=definition,
                     status="open", members_total=members_total or len(voters), opened_at=clock.now(),
-                    opened_by_id=actor.id, closes_at=closes_at, instance_id=instance_id, message_name=message_name)
+                    opened_by_id=actor.id if actor else None, closes_at=closes_at, instance_id=instance_id,
+                    message_name=message_name)
     session.add(ballot)
     session.flush()
     session.add_all(BallotVoter(ballot_id=ballot.id, user_id=uid, voter_group=group) for uid, group in voters.items())
@@ -231,3 +235,18 @@ def count_my_open_ballots(session: Session, user: User) -> int:
                           .join(Ballot, Ballot.id == BallotVoter.ballot_id)
                           .where(BallotVoter.user_id == user.id, BallotVoter.has_voted.is_(False),
                                  Ballot.status == "open")) or 0
+
+
+def voters_by_name(session: Session, named: dict[str, str]) -> dict[int, str]:
+    """{user name: voter group} -> {user id: voter group}; unknown or inactive names are refused."""
+    if not named:
+        return {}
+    bad = sorted({g for g in named.values() if g not in GROUPS})
+    if bad:
+        raise InvalidInput(f"Unknown voter groups: {', '.join(bad)}.", errors={"voters": "group"})
+    found = dict(session.execute(select(User.username, User.id).where(User.username.in_(list(named)),
+                                                                       User.is_active.is_(True))).all())
+    missing = sorted(set(named) - set(found))
+    if missing:
+        raise InvalidInput(f"Unknown voters: {', '.join(missing[:10])}.", errors={"voters": "unknown"})
+    return {found[name]: group for name, group in named.items()}

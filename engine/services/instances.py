@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, projection, repository, runtime, serializer, validation
+from engine import audit, clock, connectors, projection, repository, runtime, serializer, validation
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
 from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
@@ -59,7 +59,8 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
     workflow = runtime.new_workflow(spec, subspecs, data)
     error = None
     try:
-        runtime.advance(workflow)
+        with connectors.bound(session, actor):
+            runtime.advance(workflow)
     except ScriptError as exc:
         error = exc
     instance = ProcessInstance(
@@ -176,14 +177,15 @@ def retry(session: Session, instance_id: int, actor: User, data_patch: dict | No
     workflow = repository.load(session, instance)
     error = None
     try:
-        if runtime.error_tasks(workflow):
-            runtime.retry(workflow, patch)
-        else:  # the failure was in a READY task's assignment expressions
-            guid = previous_error.get("task_guid")
-            if guid:
-                runtime.find_task(workflow, guid).data.update(copy.deepcopy(patch))
-                projection.drop_open_row(session, instance, guid)
-            runtime.advance(workflow)
+        with connectors.bound(session, actor, instance):
+            if runtime.error_tasks(workflow):
+                runtime.retry(workflow, patch)
+            else:  # the failure was in a READY task's assignment expressions
+                guid = previous_error.get("task_guid")
+                if guid:
+                    runtime.find_task(workflow, guid).data.update(copy.deepcopy(patch))
+                    projection.drop_open_row(session, instance, guid)
+                runtime.advance(workflow)
     except ScriptError as exc:
         error = exc
     record = error_record(error) if error else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, repository, runtime
+from engine import audit, connectors, repository, runtime
 from engine.errors import NoMessageRecipient, ScriptError
 from engine.models import MessageWait, ProcessInstance, User
 from engine.serializer import json_safe
@@ -39,7 +39,8 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
             continue
         error = None
         try:
-            runtime.deliver_message(workflow, name, payload)
+            with connectors.bound(session, actor, instance):
+                runtime.deliver_message(workflow, name, payload)
         except ScriptError as exc:
             error = exc
         changes = repository.persist(session, instance, workflow)

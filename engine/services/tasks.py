@@ -6,7 +6,7 @@ import copy
 from sqlalchemy import bindparam, select, union, update
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, repository, runtime, serializer, validation
+from engine import audit, clock, connectors, repository, runtime, serializer, validation
 from engine.errors import (
     Conflict,
     InvalidInput,
@@ -184,7 +184,8 @@ def _complete_once(session, task, instance, data, actor, reason, override) -> Hu
     guid, element, title = task.task_guid, task.element_id, task.title
     error = None
     try:
-        runtime.complete(workflow, guid, clean)
+        with connectors.bound(session, actor, instance):
+            runtime.complete(workflow, guid, clean)
     except ScriptError as exc:
         error = exc
     changes = repository.persist(session, instance, workflow, completed={guid: actor}, submitted={guid: clean})

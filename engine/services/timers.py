@@ -13,7 +13,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, clock, repository, runtime
+from engine import audit, clock, connectors, repository, runtime
 from engine.errors import ScriptError
 from engine.models import ProcessInstance, Timer
 from engine.repository import StaleRevision
@@ -41,7 +41,8 @@ def fire_due(session: Session, instance_id: int, actor=None) -> list[str]:
     due = {t.task_guid: t for t in runtime.waiting_timers(workflow) if t.due_at < now}
     error = None
     try:
-        runtime.advance(workflow)
+        with connectors.bound(session, actor, instance):
+            runtime.advance(workflow)
     except ScriptError as exc:
         error = exc
     still = {t.task_guid: t for t in runtime.waiting_timers(workflow)}
