@@ -31,6 +31,7 @@ class Context:
     session: object
     actor: object | None = None
     instance: object | None = None
+    result_variable: str | None = None  # where the calling service task puts the result
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,15 @@ def bound(session, actor=None, instance=None) -> Iterator[Context]:
         _context.reset(token)
 
 
-def call(name: str, params: dict) -> object:
+def call(name: str, params: dict, result_variable: str | None = None) -> object:
     context = _context.get()
     if context is None:
         raise OperationError(f"service operation '{name}' called outside a transaction")
     known = registry().get(name)
     if known is None:
         raise OperationError(f"unknown service operation '{name}'")
-    return known.function(context, **params)
+    context.result_variable = result_variable
+    try:
+        return known.function(context, **params)
+    finally:
+        context.result_variable = None

@@ -208,17 +208,36 @@ def waiting_messages(workflow: BpmnWorkflow) -> list[WaitingMessage]:
     return waits
 
 
+def _lookup(data: dict, path: str):
+    """data["a"]["b"] for the path "a.b" (None when any step is missing)."""
+    value = data
+    for step in path.split("."):
+        if not isinstance(value, dict) or step not in value:
+            return None
+        value = value[step]
+    return value
+
+
 def message_matches(workflow: BpmnWorkflow, task_guid: str, correlation: dict | None) -> bool:
-    """True when the waiting task's data has every correlation key with the given value."""
+    """True when the waiting task's data has every correlation key (a dotted path) with the given value."""
     if not correlation:
         return True
     task = find_task(workflow, task_guid)
-    return all(task.data.get(key) == value for key, value in correlation.items())
+    return all(_lookup(task.data, key) == value for key, value in correlation.items())
 
 
-def deliver_message(workflow: BpmnWorkflow, name: str, payload) -> None:
+def deliver_message(workflow: BpmnWorkflow, name: str, payload, task_guids: list[str] | None = None) -> None:
+    """Deliver to every task waiting for `name`, or only to the given waiting tasks (correlated)."""
+    event = BpmnEvent(MessageEventDefinition(name), payload=payload)
     try:
-        workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+        if task_guids is None:
+            workflow.send_event(event)
+        else:
+            for guid in task_guids:
+                task = find_task(workflow, guid)
+                if task.task_spec.catches(task, event):
+                    task.task_spec.catch(task, event)
+                    task.task_spec._update(task)
     except SpiffWorkflowException as exc:
         raise script_error(exc) from None
     advance(workflow)

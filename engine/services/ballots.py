@@ -74,6 +74,7 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
                 rule_set_code: str = "default", kind: str = "meeting", subject_key: str | None = None,
                 members_total: int | None = None, closes_at: datetime | None = None,
                 instance_id: int | None = None, message_name: str | None = None,
+                message_correlation: dict | None = None, public_id: str | None = None,
                 by_process: bool = False) -> Ballot:
     """Open a ballot for `voters` ({user id: voter group}). `by_process`: a deployed model's service
     task opens it (the model was deployed by an administrator; `actor` is only recorded)."""
@@ -85,11 +86,12 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     if bad:
         raise InvalidInput(f"Unknown voter groups: {', '.join(bad)}.", errors={"voters": "group"})
     definition = rules.check(dict(rule_set(session, rule_set_code)))
-    ballot = Ballot(public_id=secrets.token_hex(16), title=title.strip()[:255], subject=subject.strip()[:255],
-                    subject_key=subject_key, year=year, kind=kind, rule_set_code=rule_set_code, rules=definition,
+    ballot = Ballot(public_id=public_id or secrets.token_hex(16), title=title.strip()[:255],
+                    subject=subject.strip()[:255], subject_key=subject_key, year=year, kind=kind,
+                    rule_set_code=rule_set_code, rules=definition,
                     status="open", members_total=members_total or len(voters), opened_at=clock.now(),
                     opened_by_id=actor.id if actor else None, closes_at=closes_at, instance_id=instance_id,
-                    message_name=message_name)
+                    message_name=message_name, message_correlation=message_correlation)
     session.add(ballot)
     session.flush()
     session.add_all(BallotVoter(ballot_id=ballot.id, user_id=uid, voter_group=group) for uid, group in voters.items())

@@ -195,7 +195,7 @@ def _notify_process(session: Session, ballot: Ballot, actor: User | None) -> Non
     # the process may not wait for it (any more): the result stays on the ballot
     with contextlib.suppress(NoMessageRecipient):
         messages.deliver(session, ballot.message_name or CLOSED_MESSAGE, summary, actor,
-                         instance_id=ballot.instance_id)
+                         instance_id=ballot.instance_id, correlation=ballot.message_correlation)
 
 
 def forget_order(session: Session, ballot: Ballot) -> None:

@@ -1,8 +1,9 @@
 """Delivering BPMN messages to waiting instances.
 
 A message goes to every instance waiting for it by name (a `message_wait` row), narrowed by
-`instance_id` and by `correlation`: each key must equal the value of the same variable in the
-waiting task's data (e.g. `{"department": "D07"}`). When nothing waits, `NoMessageRecipient`
+`instance_id` and by `correlation`: each key (a variable, or a dotted path into one) must equal
+the value in the waiting task's data (e.g. `{"department": "D07"}`, `{"vote.ballot": "…"}`); with
+a correlation only the matching waits of an instance catch it. When nothing waits, `NoMessageRecipient`
 is raised: messages are not stored for later, so a sender learns at once that it is early.
 The payload lands in task data under the catch event's `spiffworkflow:messageVariable`.
 """
@@ -35,12 +36,13 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
     for wait_instance, guids in waits.items():
         instance = repository.get_instance(session, wait_instance, refresh=True)
         workflow = repository.load(session, instance)
-        if not any(runtime.message_matches(workflow, guid, correlation) for guid in guids):
+        matched = [guid for guid in guids if runtime.message_matches(workflow, guid, correlation)]
+        if not matched:
             continue
         error = None
         try:
             with connectors.bound(session, actor, instance):
-                runtime.deliver_message(workflow, name, payload)
+                runtime.deliver_message(workflow, name, payload, matched if correlation else None)
         except ScriptError as exc:
             error = exc
         changes = repository.persist(session, instance, workflow)

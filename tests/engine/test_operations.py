@@ -61,3 +61,24 @@ def test_a_refused_operation_stops_the_instance_with_its_reason(session, deploy,
     assert "ballot.open" in instance.error["message"] and "nobody" in instance.error["message"]
     assert session.scalar(select(Ballot.id)) is None
     assert session.scalar(select(ProcessInstance.status)) == "error"
+
+
+def test_parallel_votes_in_one_instance_each_get_their_own_tally(session, deploy, start, make_user, admin):
+    office = make_user("office", groups=["评议办"])
+    members = [make_user(f"m{i}", groups=["常委会组成人员"]) for i in range(3)]
+    deploy("service_parallel")
+    instance = start("parallel_votes", {"departments": {"D01": "县教育局", "D02": "县民政局"}})
+    tasks.complete_task(session, open_task(session, instance, "prepare").id, {}, admin)
+    by_subject = {b.subject: b for b in session.scalars(select(Ballot))}
+    assert set(by_subject) == {"县教育局", "县民政局"} and instance.status == "waiting"
+    for ballot, choice in ((by_subject["县民政局"], "dissatisfied"), (by_subject["县教育局"], "satisfied")):
+        for user in members:
+            envelope = ballots.issue_envelope(session, ballot.public_id, user, choice)
+            ballots.cast(session, envelope, choice)
+        counting.close_ballot(session, ballot.public_id, office)
+        session.flush()
+        if ballot.subject == "县民政局":  # only that department's branch moved on
+            workflow = repository.load(session, instance)
+            assert {w.element_id for w in runtime.waiting_messages(workflow)} == {"wait_result"}
+    assert instance.status == "running", instance.error["message"]
+    assert open_task(session, instance, "done").instructions == "D01=满意;D02=不满意;"
