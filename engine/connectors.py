@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-BUILTIN_MODULES = ("engine.services.operations",)
+BUILTIN_MODULES = ("engine.services.operations", "engine.services.public_operations", "engine.services.org_operations")
 
 
 @dataclass

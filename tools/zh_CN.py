@@ -10,6 +10,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 from zh_CN_ballots import ZH_BALLOTS  # (run as a script: tools/ is on the path)
+from zh_CN_org import ZH_ORG
+from zh_CN_public import ZH_PUBLIC
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "web/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
@@ -352,6 +354,8 @@ ZH = {
 
 
 ZH.update(ZH_BALLOTS)
+ZH.update(ZH_ORG)
+ZH.update(ZH_PUBLIC)
 
 
 def main() -> int:

@@ -32,9 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         inbox,
         instances,
+        org,
+        org_import,
+        public,
+        publications,
         rule_sets,
         start,
         tasks,
+        term_plans,
         views,
         voting,
     )
@@ -50,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     _add_form_templates(app)
     for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp,
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
-                      voting.bp):
+                      voting.bp, public.bp, publications.bp, org.bp, org_import.bp, term_plans.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,

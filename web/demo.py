@@ -18,10 +18,12 @@ from engine import dates
 from engine.models import Ballot, Group, OpinionChannel, ProcessInstance, User
 from engine.services import ballots, instances, opinion_channels, processes, users
 from web.db import get_session
+from web.demo_county import load_county
 
 GROUPS = [
     ("评议办", "常委会办公室（评议办）"),
     ("主任会议", "常委会党组 / 主任会议"),
+    ("党组", "县人大常委会党组"),
     ("责任委室", "责任委室（工委）"),
     ("教科文卫工委", "教育科学文化卫生工作委员会"),
     ("被评议部门", "被评议部门联络员"),
@@ -36,7 +38,7 @@ PEOPLE = [
     ("admin", "系统管理员", [], {"is_admin": True}),
     ("auditor", "审计员", [], {"is_auditor": True}),
     ("office", "王秀英（评议办）", ["评议办"], {}),
-    ("chair", "李建国（主任会议）", ["主任会议", "常委会组成人员"], {}),
+    ("chair", "李建国（主任会议）", ["主任会议", "党组", "常委会组成人员"], {}),
     ("committee", "陈静（教科文卫工委）", ["责任委室", "教科文卫工委", "常委会组成人员"], {}),
     ("dept_edu", "张伟（教育局联络员）", ["被评议部门", "教育局"], {}),
     ("dept_health", "刘洋（卫健局联络员）", ["被评议部门", "卫健局"], {}),
@@ -107,6 +109,7 @@ def demo_command():
         for group in groups:
             users.add_to_group(session, username, group, None)
     _demo_ballot_and_channel(session)
+    county = load_county(session, users.get_user(session, "office"), users.get_user(session, "chair"))
     if session.scalar(select(ProcessInstance.id).limit(1)) is None:
         for version in processes.list_latest(session):
             for data in demo_starts().get(version.process_id, []):
@@ -114,5 +117,7 @@ def demo_command():
                                          title=data["title"], business_key=data["key"])
     session.commit()
     click.echo(f"Demo data ready. Sign in as any of: {', '.join(p[0] for p in PEOPLE)}")
+    click.echo("County: " + ", ".join(f"{kind} {sum(counts.values())}" for kind, counts in county.items())
+               + " (generated people have no password)")
     click.echo(f"Demo password: {password}")
 

@@ -83,6 +83,12 @@ EVENT_NAMES = {
     "opinion_adopted": _l("Opinion adopted"),
     "opinion_unadopted": _l("Opinion no longer adopted"),
     "opinion_noted": _l("Note on an opinion"),
+    "term_plan_submitted": _l("Term plan submitted to the Party group"),
+    "term_plan_approved": _l("Term plan approved"),
+    "term_plan_returned": _l("Term plan returned for changes"),
+    "term_plan_draft": _l("Term plan saved as a draft"),
+    "publication_published": _l("Published on the public page"),
+    "publication_withdrawn": _l("Publication withdrawn"),
 }
 
 

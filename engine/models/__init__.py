@@ -4,8 +4,11 @@ from engine.models.ballots import Ballot, BallotEnvelope, BallotVote, BallotVote
 from engine.models.files import ApiToken, Attachment
 from engine.models.instances import InstanceStatus, MessageWait, ProcessInstance, Timer
 from engine.models.opinions import DeputyCode, Opinion, OpinionChannel, OpinionPhoto
+from engine.models.org import CommitteeOffice, Department, DeputyProfile, MemberProfile, ObserverUnit
 from engine.models.processes import ProcessVersion
+from engine.models.publications import Publication
 from engine.models.tasks import HumanTask, HumanTaskCandidate, TaskState
+from engine.models.term_plan import TermPlan, TermPlanRow
 from engine.models.users import Group, User, user_group
 
 __all__ = [
@@ -13,4 +16,6 @@ __all__ = [
     "RuleSet", "AuditHead", "Group", "HumanTask", "HumanTaskCandidate", "InstanceStatus",
     "MessageWait", "ProcessInstance", "ProcessVersion", "TaskState", "Timer", "User", "user_group",
     "DeputyCode", "Opinion", "OpinionChannel", "OpinionPhoto",
+    "CommitteeOffice", "Department", "DeputyProfile", "MemberProfile", "ObserverUnit", "TermPlan", "TermPlanRow",
+    "Publication",
 ]

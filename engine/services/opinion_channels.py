@@ -105,8 +105,12 @@ def clean_items(items) -> list[str]:
 
 
 def create_channel(session: Session, *, year: int, department_name: str, department_key: str,
-                   department_group: str, investigation_group: str, content_items, actor: User) -> OpinionChannel:
-    require_staff(actor, "create opinion channels")
+                   department_group: str, investigation_group: str, content_items, actor: User | None,
+                   by_process: bool = False, instance=None) -> OpinionChannel:
+    """`by_process`: a deployed model's service task creates it (the model was deployed by an
+    administrator; `actor`, who moved the process on, is only recorded; `instance` the process's)."""
+    if not by_process:
+        require_staff(actor, "create opinion channels")
     values = {"department_name": (department_name or "").strip(), "department_key": (department_key or "").strip(),
               "department_group": (department_group or "").strip(),
               "investigation_group": (investigation_group or "").strip()}
@@ -122,25 +126,28 @@ def create_channel(session: Session, *, year: int, department_name: str, departm
                                                       OpinionChannel.department_key == values["department_key"])):
         raise Conflict("This department already has an opinion channel this year.", key=values["department_key"])
     channel = OpinionChannel(slug=secrets.token_urlsafe(9), year=year, content_items=clean_items(content_items),
-                             is_open=True, created_by_id=actor.id, **values)
+                             is_open=True, created_by_id=actor.id if actor is not None else None, **values)
     session.add(channel)
     session.flush()
-    audit.record(session, "channel_created", actor, details={
+    audit.record(session, "channel_created", actor, instance=instance, details={
         "channel": channel.id, "year": year, "department": channel.department_name,
         "department_key": channel.department_key, "department_group": channel.department_group,
-        "investigation_group": channel.investigation_group, "content_items": channel.content_items})
+        "investigation_group": channel.investigation_group, "content_items": channel.content_items,
+        **({"by_process": True} if by_process else {})})
     return channel
 
 
-def set_open(session: Session, channel_id: int, is_open: bool, actor: User) -> OpinionChannel:
-    """Close a channel (submissions are refused politely) or open it again."""
-    require_staff(actor, "open or close opinion channels")
+def set_open(session: Session, channel_id: int, is_open: bool, actor: User | None,
+             by_process: bool = False, instance=None) -> OpinionChannel:
+    """Close a channel (submissions are refused politely) or open it again (`by_process`: see create_channel)."""
+    if not by_process:
+        require_staff(actor, "open or close opinion channels")
     channel = get_channel(session, channel_id)
     if channel.is_open == is_open:
         return channel
     channel.is_open = is_open
     channel.closed_at = None if is_open else clock.now()
     session.flush()
-    audit.record(session, "channel_reopened" if is_open else "channel_closed", actor,
+    audit.record(session, "channel_reopened" if is_open else "channel_closed", actor, instance=instance,
                  details={"channel": channel.id, "department": channel.department_name, "year": channel.year})
     return channel
