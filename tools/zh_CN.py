@@ -10,6 +10,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 from zh_CN_ballots import ZH_BALLOTS  # (run as a script: tools/ is on the path)
+from zh_CN_evaluation import ZH_EVALUATION
 from zh_CN_org import ZH_ORG
 from zh_CN_public import ZH_PUBLIC
 
@@ -355,6 +356,7 @@ ZH = {
 
 ZH.update(ZH_BALLOTS)
 ZH.update(ZH_ORG)
+ZH.update(ZH_EVALUATION)
 ZH.update(ZH_PUBLIC)
 
 

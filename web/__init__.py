@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         inbox,
         instances,
+        models_pages,
         org,
         org_import,
         public,
@@ -55,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     _add_form_templates(app)
     for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp,
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
-                      voting.bp, public.bp, publications.bp, org.bp, org_import.bp, term_plans.bp):
+                      voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,

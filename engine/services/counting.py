@@ -191,7 +191,8 @@ def _notify_process(session: Session, ballot: Ballot, actor: User | None) -> Non
     summary = {"ballot": ballot.public_id, "subject": ballot.subject, "status": ballot.status,
                "void_reason": ballot.void_reason, "grade": (ballot.tally or {}).get("grade"),
                "score": (ballot.tally or {}).get("score"), "counts": pooled.get("counts"),
-               "rates": pooled.get("rates"), "combined_rate": pooled.get("combined_rate")}
+               "rates": pooled.get("rates"), "combined_rate": pooled.get("combined_rate"),
+               "rule": (ballot.tally or {}).get("rule")}
     # the process may not wait for it (any more): the result stays on the ballot
     with contextlib.suppress(NoMessageRecipient):
         messages.deliver(session, ballot.message_name or CLOSED_MESSAGE, summary, actor,

@@ -38,7 +38,7 @@ def test_a_model_opens_a_ballot_and_receives_the_tally(session, deploy, start, m
     result = runtime.find_task(repository.load(session, instance), task.task_guid).data["result"]
     assert result["counts"] == {"satisfied": 3, "basic": 1, "dissatisfied": 0, "invalid": 0}
     assert set(result) == {"ballot", "subject", "status", "void_reason", "grade", "score", "counts", "rates",
-                           "combined_rate"}  # the tally, never a ballot or a voter
+                           "combined_rate", "rule"}  # the tally, never a ballot or a voter
 
 
 def test_unknown_operations_and_bad_parameters_are_refused_at_deployment(deploy):

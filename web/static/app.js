@@ -19,7 +19,16 @@
     .then(function () {
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
-      canvas.zoom("fit-viewport", "auto");
+      var inner = canvas.viewbox().inner;
+      var scale = box.clientHeight / (inner.height + 40);
+      if (box.getAttribute("data-fit") === "height" && inner.width * scale > box.clientWidth) {
+        // a long model: readable size, starting at its beginning; drag to pan
+        scale = Math.max(0.45, Math.min(1, scale));
+        canvas.viewbox({ x: inner.x - 20, y: inner.y - 20, width: box.clientWidth / scale,
+                         height: box.clientHeight / scale });
+      } else {
+        canvas.zoom("fit-viewport", "auto");
+      }
       visited.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-done"); } });
       current.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "pingyi-current"); } });
       var frame = box.parentElement;
