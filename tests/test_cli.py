@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock
+from engine import clock, dates
 from engine.models import (
     AuditEvent,
     Ballot,
@@ -17,11 +17,14 @@ from engine.models import (
     DeputyProfile,
     Group,
     MemberProfile,
+    Opinion,
+    ProcessInstance,
     ProcessVersion,
+    Publication,
     User,
 )
-from engine.services import ballots, term_plans, tokens, users
-from tests.conftest import DATA
+from engine.services import ballots, tasks, term_plans, tokens, users
+from tests.conftest import DATA, ROOT
 from web import create_app
 from web.demo import GROUPS, PEOPLE
 
@@ -160,13 +163,34 @@ def test_demo_creates_users_with_the_password_from_the_environment(cli, sessions
         assert len(set(session.scalars(select(DeputyProfile.delegation)))) == 12
         assert len(users.get_group(session, "常委会组成人员").members) == 30
         assert len(users.get_group(session, "代表").members) == 200
-        assert [len(term_plans.planned_departments(session, year)) for year in range(2022, 2027)] == [6] * 5
+        this_year = dates.today().year
+        assert [len(term_plans.planned_departments(session, year))
+                for year in range(this_year - 4, this_year + 1)] == [6] * 5
         users_before, events_before = count_in(session, User.id), count_in(session, AuditEvent.id)
 
     ok(cli("demo"))  # idempotent
     assert count(sessions, User.id) == users_before
     with sessions() as session:  # a second run changes nothing
         assert count_in(session, AuditEvent.id) == events_before
+
+
+def test_demo_year_gives_every_role_work(cli, sessions, monkeypatch, tmp_path):
+    monkeypatch.setenv("PINGYI_DEMO_PASSWORD", "demo-password-42")
+    monkeypatch.setenv("PINGYI_OPINION_PHOTOS_DIR", str(tmp_path))
+    ok(cli("deploy", str(ROOT / "processes")))
+    ok(cli("demo"))
+    with sessions() as session:
+        year = session.scalar(select(ProcessInstance).where(ProcessInstance.process_id == "annual_evaluation"))
+        assert year.status == "running"
+        waiting = {name: sorted(t.element_id for t in tasks.my_tasks(session, users.get_user(session, name)))
+                   for name in ("office", "committee", "dept_edu", "dept_health", "investigator")}
+        assert waiting == {"office": ["plan_overdue_followup"], "committee": ["review_plan"],
+                           "dept_edu": ["self_inspection"], "dept_health": ["self_inspection", "submit_plan"],
+                           "investigator": ["investigation_log", "leader_review", "write_report"]}
+        for name in ("chair", "member1", "deputy1"):
+            assert len(ballots.my_open_ballots(session, users.get_user(session, name))) == 1
+        assert session.scalar(select(func.count()).select_from(Publication)) == 1  # the public notice
+        assert session.scalar(select(func.count()).select_from(Opinion)) == 3
 
 
 def test_verify_audit_names_a_tampered_event(cli, sessions):

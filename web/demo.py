@@ -19,6 +19,7 @@ from engine.models import Ballot, Group, OpinionChannel, ProcessInstance, User
 from engine.services import ballots, instances, opinion_channels, processes, users
 from web.db import get_session
 from web.demo_county import load_county
+from web.demo_year import load_demo_year
 
 GROUPS = [
     ("评议办", "常委会办公室（评议办）"),
@@ -108,13 +109,14 @@ def demo_command():
             users.create_user(session, username, display, None, password=password, **flags)
         for group in groups:
             users.add_to_group(session, username, group, None)
-    _demo_ballot_and_channel(session)
     county = load_county(session, users.get_user(session, "office"), users.get_user(session, "chair"))
+    _demo_ballot_and_channel(session)
     if session.scalar(select(ProcessInstance.id).limit(1)) is None:
         for version in processes.list_latest(session):
             for data in demo_starts().get(version.process_id, []):
                 instances.start_instance(session, version.process_id, None, data["data"],
                                          title=data["title"], business_key=data["key"])
+    load_demo_year(session)
     session.commit()
     click.echo(f"Demo data ready. Sign in as any of: {', '.join(p[0] for p in PEOPLE)}")
     click.echo("County: " + ", ".join(f"{kind} {sum(counts.values())}" for kind, counts in county.items())

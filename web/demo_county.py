@@ -1,12 +1,14 @@
 """The demo county for `pingyi demo`: 30 government departments with a contact user each, 7 committee
 offices, 30 Standing Committee members, 200 deputies in 12 township delegations, the observer units,
-and the term plan 2022–2026 (six departments a year), approved. Stored through the services (the
-importer's `store`, so a second run changes nothing); generated people get no password."""
+and the term plan of the five years ending this year (six departments a year), approved. Stored
+through the services (the importer's `store`, so a second run changes nothing); generated people get
+no password."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import dates
 from engine.models import TermPlan, User
 from engine.services import org_import, term_plans, users
 
@@ -44,7 +46,6 @@ GIVEN = ["建国", "秀英", "志强", "丽华", "国平", "晓梅", "海涛", "
          "宏伟", "雪梅", "永强", "淑珍"]
 OBSERVERS = [("O01", "县委组织部", "organisation"), ("O02", "县纪委县监委", "discipline"), ("O03", "县审计局", "audit")]
 VICE_CHAIRS = ["王建华", "刘志强", "陈晓梅", "张国平", "赵丽华"]
-TERM_START = 2022
 # members and deputies who are also demo accounts (web/demo.py's PEOPLE)
 KNOWN_MEMBERS = {"chair": "主任", "committee": "教科文卫工委主任", "member1": "委员", "member2": "委员",
                  "member3": "委员"}
@@ -98,12 +99,18 @@ def _contacts(session: Session, office: User) -> None:
             users.add_to_group(session, username, short, office)
 
 
+def term_start() -> int:
+    """The demo's term ends this year, so this year's evaluation holds 教育局 and 卫健委."""
+    return dates.today().year - 4
+
+
 def _term_plan(session: Session, party: User) -> None:
-    if session.scalar(select(TermPlan.id).where(TermPlan.term_start == TERM_START, TermPlan.status == "approved")):
+    start = term_start()
+    if session.scalar(select(TermPlan.id).where(TermPlan.term_start == start, TermPlan.status == "approved")):
         return
-    order = DEPARTMENTS[6:] + DEPARTMENTS[:6]  # the current year (2026) holds 教育局 and 卫健委 of the demo
-    years = [TERM_START + index // 6 for index in range(len(order))]
+    order = DEPARTMENTS[6:] + DEPARTMENTS[:6]  # the current year holds 教育局 and 卫健委 of the demo
+    years = [start + index // 6 for index in range(len(order))]
     plan_rows = [{"department_code": code, "year": year, "deadline": f"{year}-10-31"}
                  for (code, *_rest), year in zip(order, years, strict=True)]
-    term_plans.save_plan(session, term_start=TERM_START, rows=plan_rows, status="approved", actor=party,
+    term_plans.save_plan(session, term_start=start, rows=plan_rows, status="approved", actor=party,
                          comments="经常委会党组会议研究同意。")
