@@ -39,3 +39,14 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def read(session, statement):
+    """One value, without keeping a transaction open (on SQLite it would block the app)."""
+    value = session.scalar(statement)
+    session.commit()
+    return value

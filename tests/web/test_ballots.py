@@ -14,18 +14,7 @@ from sqlalchemy import func, select
 
 from engine.models import Ballot, BallotVote, BallotVoter, DeputyCode, RuleSet
 from engine.services import ballots, deputy_codes
-from tests.web.conftest import PASSWORD
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def read(session, statement):
-    """One value, without keeping a transaction open (on SQLite it would block the app)."""
-    value = session.scalar(statement)
-    session.commit()
-    return value
+from tests.web.conftest import PASSWORD, read, text
 
 
 @pytest.fixture

@@ -10,18 +10,7 @@ from sqlalchemy import func, select
 
 from engine.models import Ballot, Department
 from engine.services import org, term_plans
-from tests.web.conftest import PASSWORD
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def read(session, statement):
-    """One value, without keeping a transaction open (on SQLite it would block the app)."""
-    value = session.scalar(statement)
-    session.commit()
-    return value
+from tests.web.conftest import PASSWORD, read, text
 
 
 @pytest.fixture

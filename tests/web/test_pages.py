@@ -12,7 +12,7 @@ import forms
 from engine.models import Attachment, HumanTask, ProcessInstance, TaskState
 from engine.services import processes
 from tests.conftest import bundle
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, text
 
 PDF = b"%PDF-1.4\n" + b"1" * 1000
 
@@ -58,9 +58,6 @@ def all_of(session, model, *names) -> list:
     session.commit()
     return rows
 
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def test_start_form_is_validated(client, login, world):
