@@ -22,10 +22,9 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
-from engine import connectors, script_env
+from engine import connectors, foreign, script_env
 from engine.errors import DeploymentError, Problem
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
@@ -108,6 +107,8 @@ def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
         ctx.trees[name] = tree
         ctx.lines[name] = {el.get("id"): el.sourceline for el in tree.iter() if isinstance(el.tag, str)
                            and el.get("id")}
+        if name in bpmn_names:
+            ctx.problems.extend(foreign.problems(name, tree))
     if ctx.problems:
         raise DeploymentError(ctx.problems)
 
@@ -137,7 +138,8 @@ def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
     if ctx.problems:
         raise DeploymentError(ctx.problems)
     if not parsed:
-        raise DeploymentError([Problem(bpmn_names[0], "no executable process (isExecutable=\"true\")")])
+        named = [p for name in bpmn_names for p in foreign.not_executable(name, ctx.trees[name])]
+        raise DeploymentError(named or [Problem(bpmn_names[0], "no executable process (isExecutable=\"true\")")])
     return parsed
 
 
@@ -154,7 +156,7 @@ def _guard(ctx: _Context, file_name: str, action):
         ctx.add(file, _message(exc), element, line)
     except etree.LxmlError as exc:
         ctx.add(file_name, f"invalid XML: {exc}")
-    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+    except Exception as exc:  # whatever SpiffWorkflow trips over is a refusal, never a crash
         ctx.add(file_name, f"{type(exc).__name__}: {exc}")
     return None
 

@@ -1,0 +1,125 @@
+"""Moving a running workflow onto a newer version of its process, with SpiffWorkflow's
+`SpecDiff`/`WorkflowDiff`/`migrate_workflow` (SpiffWorkflow.bpmn.util.diff). No database here.
+
+Safe means: nothing the instance has already done is different in the new version. A task the
+instance has reached (completed, started, failed or cancelled in the task tree, or an element
+in `visited`, the path so far) may not be removed, and may change only in what does not alter
+the path taken: its name, documentation, lane and extensions (form, instructions, due date,
+candidates...). Waiting tasks (READY or WAITING) may change in any way but may not be removed:
+they are reset onto the new definition (SpiffWorkflow re-predicts what follows them); a timer
+that is waiting keeps its due time unless its own definition changed.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.serializer import SERIALIZER
+
+REACHED = TaskState.COMPLETED | TaskState.STARTED | TaskState.ERROR | TaskState.CANCELLED
+WAITING = TaskState.READY | TaskState.WAITING
+HARMLESS = frozenset({"bpmn_name", "documentation", "extensions", "lane", "description"})
+REGISTRY = SERIALIZER.registry
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A reached element that the new version changed or removed."""
+
+    process_id: str
+    element_id: str
+    name: str
+    reason: str             # "changed", "removed", or a sentence
+    state: str = ""         # where the instance is with it: "COMPLETED", "READY", "visited"...
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    blockers: list[Blocker] = field(default_factory=list)
+    changed_waiting: list[str] = field(default_factory=list)  # task guids of READY/WAITING tasks with new specs
+    steps: list = field(default_factory=list)  # (workflow, WorkflowDiff, new spec)
+
+
+def _element(task_spec) -> str:
+    return getattr(task_spec, "bpmn_id", None) or task_spec.name
+
+
+def _check(plan: Plan, workflow, spec_diff: SpecDiff, visited: set[str]) -> None:
+    process = workflow.spec.name
+    changed = {spec: set(changes) for spec, changes in spec_diff.changed.items()}
+    removed = set(spec_diff.removed)
+    seen = set()
+    for task in workflow.tasks.values():
+        spec = task.task_spec
+        state = TaskState.get_name(task.state)
+        if spec in removed and task.has_state(REACHED | WAITING):
+            plan.blockers.append(Blocker(process, _element(spec), spec.bpmn_name or "", "removed", state))
+        elif spec in changed and task.has_state(WAITING):
+            plan.changed_waiting.append(str(task.id))
+        elif spec in changed and task.has_state(REACHED) and spec.bpmn_id and changed[spec] - HARMLESS:
+            plan.blockers.append(Blocker(process, spec.bpmn_id, spec.bpmn_name or "", "changed", state,
+                                         tuple(sorted(changed[spec]))))
+        else:
+            continue
+        seen.add(spec)
+    for spec in workflow.spec.task_specs.values():
+        if spec in seen or not getattr(spec, "bpmn_id", None) or spec.bpmn_id not in visited:
+            continue
+        if spec in removed:
+            plan.blockers.append(Blocker(process, spec.bpmn_id, spec.bpmn_name or "", "removed", "visited"))
+        elif spec in changed and changed[spec] - HARMLESS:
+            plan.blockers.append(Blocker(process, spec.bpmn_id, spec.bpmn_name or "", "changed", "visited",
+                                         tuple(sorted(changed[spec]))))
+
+
+def _diff(plan: Plan, workflow, new_spec, visited: set[str]) -> None:
+    try:
+        spec_diff = SpecDiff(REGISTRY, workflow.spec, new_spec)
+        workflow_diff = WorkflowDiff(workflow, spec_diff)
+    except Exception as exc:  # SpiffWorkflow calls this "brand new"; never let it crash a page
+        plan.blockers.append(Blocker(workflow.spec.name, "", "", f"the versions could not be compared ({exc})"))
+        return
+    _check(plan, workflow, spec_diff, visited)
+    plan.steps.append((workflow, workflow_diff, new_spec))
+
+
+def plan(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
+    """What stands in the way of moving `workflow` onto `new_spec` (and its called processes)."""
+    result = Plan()
+    visited = set(visited or ())
+    _diff(result, workflow, new_spec, visited)
+    for subprocess in workflow.subprocesses.values():
+        target = new_subspecs.get(subprocess.spec.name)
+        if target is None:
+            caller = workflow.get_task_from_id(subprocess.parent_task_id)
+            element = _element(caller.task_spec) if caller is not None else ""
+            result.blockers.append(Blocker(subprocess.spec.name, element, "", "removed", "STARTED"))
+            continue
+        _diff(result, subprocess, target, visited)
+    return result
+
+
+def migrate(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
+    """Move the workflow onto the new spec when the plan has no blockers (otherwise leave it)."""
+    result = plan(workflow, new_spec, new_subspecs, visited)
+    if result.blockers:
+        return result
+    changed = set(result.changed_waiting)
+    timers = {task.id: copy.deepcopy(task.internal_data) for one, _diff, _spec in result.steps
+              for task in one.tasks.values() if task.state == TaskState.WAITING and str(task.id) not in changed}
+    for one, workflow_diff, spec in result.steps:
+        migrate_workflow(workflow_diff, one, spec)
+    workflow.subprocess_specs = dict(new_subspecs)
+    for one, _diff, _spec in result.steps:
+        for task in one.tasks.values():
+            if task.id in timers and task.state == TaskState.WAITING:
+                task.internal_data = timers[task.id]
+    stray = [(one.spec.name, task.task_spec.name) for one, _diff, _spec in result.steps
+             for task in one.tasks.values() if one.spec.task_specs.get(task.task_spec.name) is not task.task_spec]
+    if stray:
+        raise ValueError(f"tasks left on the old definition: {stray}")
+    return result

@@ -1,0 +1,199 @@
+"""Moving waiting instances to a newer version: safe moves, refusals naming the reached tasks."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine import clock
+from engine.errors import PermissionDenied
+from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskState, Timer
+from engine.services import migration, processes, tasks
+from tests.conftest import bundle
+
+PLAN = "inbox/plan.bpmn"
+EXTRA_TASK = ('<bpmn:userTask id="check" name="复核"><bpmn:incoming>f2</bpmn:incoming>'
+              '<bpmn:outgoing>f2b</bpmn:outgoing></bpmn:userTask>')
+
+
+def plan_v2(files: dict, *, rename: str | None = None, insert_after_write: bool = False,
+            drop_confirm: bool = False) -> dict:
+    text = files[PLAN].decode()
+    if rename:
+        text = text.replace('name="提交整改方案"', f'name="{rename}"') \
+            .replace('value="提交整改方案：{{ department }}"', f'value="{rename}：{{{{ department }}}}"')
+    if insert_after_write:
+        text = text.replace('<bpmn:sequenceFlow id="f2" sourceRef="write_plan" targetRef="confirm"/>',
+                            '<bpmn:sequenceFlow id="f2" sourceRef="write_plan" targetRef="check"/>'
+                            '<bpmn:sequenceFlow id="f2b" sourceRef="check" targetRef="confirm"/>')
+        text = text.replace('<bpmn:endEvent id="end"', EXTRA_TASK + '<bpmn:endEvent id="end"')
+        text = text.replace("<bpmn:incoming>f2</bpmn:incoming>\n      <bpmn:outgoing>f3</bpmn:outgoing>",
+                            "<bpmn:incoming>f2b</bpmn:incoming>\n      <bpmn:outgoing>f3</bpmn:outgoing>")
+    if drop_confirm:  # write_plan -> end directly
+        start = text.index('<bpmn:userTask id="confirm"')
+        text = text[:start] + text[text.index("</bpmn:userTask>", start) + len("</bpmn:userTask>"):]
+        text = text.replace('targetRef="confirm"', 'targetRef="end"').replace(
+            '<bpmn:sequenceFlow id="f3" sourceRef="confirm" targetRef="end"/>', "")
+        text = text.replace("<bpmn:incoming>f3</bpmn:incoming>", "<bpmn:incoming>f2</bpmn:incoming>")
+        text = text.replace("<bpmn:flowNodeRef>confirm</bpmn:flowNodeRef>", "")
+    return {**files, PLAN: text.encode()}
+
+
+@pytest.fixture
+def plan_setup(session, admin, make_user):
+    make_user("dept", groups=["被评议部门"])
+    files = bundle("inbox")
+    processes.deploy(session, files, admin)
+    return files
+
+
+def start_plan(start, title="教育局"):
+    return start("plan", {"department": title, "issued_on": "2026-03-01"}, title=title)
+
+
+def open_task(session, instance_id, element):
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                   HumanTask.element_id == element,
+                                                   HumanTask.state == TaskState.OPEN)).one()
+
+
+def timers_of(session, instance_id):
+    return dict(session.execute(select(Timer.element_id, Timer.due_at).where(Timer.instance_id == instance_id)).all())
+
+
+def test_a_waiting_instance_moves_when_only_what_lies_ahead_changed(session, admin, start, plan_setup):
+    instance = start_plan(start)
+    row = open_task(session, instance.id, "write_plan")
+    tasks.claim(session, row.id, admin)
+    files = plan_v2(plan_setup, rename="提交整改计划", insert_after_write=True)
+    processes.deploy(session, files, admin)
+
+    [outcome] = migration.migrate_version(session, "plan", 1, 2, admin)
+
+    assert outcome.moved and outcome.blockers == []
+    session.refresh(instance)
+    assert instance.version.version == 2
+    renewed = open_task(session, instance.id, "write_plan")
+    assert renewed.task_guid == row.task_guid and renewed.title == "提交整改计划：教育局"
+    assert renewed.assignee_id == admin.id  # the claim carried over
+    event = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "instance_migrated")).one()
+    assert (event.details["from_version"], event.details["to_version"]) == (1, 2)
+    assert event.instance_id == instance.id
+    # the instance now follows version 2: write_plan -> check -> confirm
+    tasks.complete_task(session, renewed.id, {"summary": "四项整改措施",
+                                              "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    assert open_task(session, instance.id, "check").title == "复核"
+
+
+def test_a_move_is_refused_when_a_completed_task_changed(session, admin, start, plan_setup):
+    instance = start_plan(start)
+    row = open_task(session, instance.id, "write_plan")
+    tasks.complete_task(session, row.id, {"summary": "四项整改措施",
+                                          "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    processes.deploy(session, plan_v2(plan_setup, insert_after_write=True), admin)
+
+    [outcome] = migration.migrate_version(session, "plan", 1, 2, admin)
+
+    assert not outcome.moved
+    assert [(b.element_id, b.reason) for b in outcome.blockers] == [("write_plan", "changed")]
+    assert "outputs" in outcome.blockers[0].changes
+    session.refresh(instance)
+    assert instance.version.version == 1
+    refused = session.scalars(select(AuditEvent).where(
+        AuditEvent.event_type == "instance_migration_refused")).one()
+    assert "write_plan" in refused.details["blockers"][0]
+
+
+def test_a_move_is_refused_when_the_waiting_task_was_removed(session, admin, start, plan_setup):
+    instance = start_plan(start)
+    row = open_task(session, instance.id, "write_plan")
+    tasks.complete_task(session, row.id, {"summary": "四项整改措施",
+                                          "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    processes.deploy(session, plan_v2(plan_setup, drop_confirm=True), admin)
+
+    [outcome] = migration.migrate_version(session, "plan", 1, 2, admin)
+
+    reasons = {(b.element_id, b.reason) for b in outcome.blockers}
+    assert ("confirm", "removed") in reasons and not outcome.moved
+    assert open_task(session, instance.id, "confirm")  # still there, on version 1
+
+
+def test_renaming_a_completed_task_does_not_block(session, admin, start, plan_setup):
+    instance = start_plan(start)
+    row = open_task(session, instance.id, "write_plan")
+    tasks.complete_task(session, row.id, {"summary": "四项整改措施",
+                                          "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    processes.deploy(session, plan_v2(plan_setup, rename="提交整改计划"), admin)
+    [outcome] = migration.migrate_version(session, "plan", 1, 2, admin)
+    assert outcome.moved
+
+
+def test_each_instance_gets_its_own_result(session, admin, start, plan_setup):
+    waiting = start_plan(start, "教育局")
+    done_first = start_plan(start, "卫健局")
+    row = open_task(session, done_first.id, "write_plan")
+    tasks.complete_task(session, row.id, {"summary": "四项整改措施",
+                                          "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    processes.deploy(session, plan_v2(plan_setup, insert_after_write=True), admin)
+
+    outcomes = {o.instance_id: o for o in migration.migrate_version(session, "plan", 1, 2, admin)}
+
+    assert outcomes[waiting.id].moved and not outcomes[done_first.id].moved
+    versions = dict(session.execute(select(ProcessInstance.id, ProcessInstance.process_version_id)).all())
+    assert versions[waiting.id] != versions[done_first.id]
+
+
+def test_a_script_change_behind_the_instance_blocks_but_a_waiting_timer_keeps_its_time(session, admin, start,
+                                                                                         make_user):
+    make_user("dept", groups=["被评议部门"])
+    files = bundle("timers")
+    text = files["timers/timers.bpmn"].decode().replace(  # a duration counts from when the timer began
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">remind_at</bpmn:timeDate>',
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P10D"</bpmn:timeDuration>')
+    files["timers/timers.bpmn"] = text.encode()
+    processes.deploy(session, files, admin)
+    clock.set_now(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    instance = start("rectify", {"issued_on": "2026-03-01"})
+    due = timers_of(session, instance.id)
+    assert set(due) == {"remind", "overdue"}
+
+    renamed = {**files, "timers/timers.bpmn": text.replace('name="逾期督办"', 'name="逾期督办（新）"').encode()}
+    processes.deploy(session, renamed, admin)
+    clock.set_now(datetime(2026, 3, 8, 1, 0, tzinfo=UTC))  # before the reminder is due
+    [outcome] = migration.migrate_version(session, "rectify", 1, 2, admin)
+    assert outcome.moved
+    assert timers_of(session, instance.id) == due
+
+    other = start("rectify", {"issued_on": "2026-03-01"})
+    scripted = {**files, "timers/timers.bpmn": text.replace("reminders = 0", "reminders = 1").encode()}
+    processes.deploy(session, scripted, admin)
+    outcomes = {o.instance_id: o for o in migration.migrate_version(session, "rectify", 2, 3, admin)}
+    blockers = outcomes[other.id].blockers + outcomes[instance.id].blockers
+    assert {(b.element_id, b.reason, b.changes) for b in blockers} == {("due_dates", "changed", ("script",))}
+
+
+def test_a_running_call_activity_moves_with_its_called_process(session, admin, start, make_user):
+    make_user("chair", groups=["主任会议"])
+    files = bundle("call")
+    processes.deploy(session, files, admin)
+    instance = start("opinions")
+    tasks.complete_task(session, open_task(session, instance.id, "draft_opinions").id, {}, admin, "test")
+    sign = open_task(session, instance.id, "sign")
+    child = files["call/child.bpmn"].decode().replace('name="审定签发"', 'name="审定并签发"')
+    processes.deploy(session, {**files, "call/child.bpmn": child.encode()}, admin)
+
+    [outcome] = migration.migrate_version(session, "opinions", 1, 2, admin)
+
+    assert outcome.moved, outcome
+    renewed = open_task(session, instance.id, "sign")
+    assert renewed.task_guid == sign.task_guid and renewed.title == "审定并签发"
+    tasks.complete_task(session, renewed.id, {}, admin, "test")
+    session.refresh(instance)
+    assert instance.status == "completed"
+
+
+def test_only_administrators_move_instances(session, make_user, plan_setup):
+    clerk = make_user("clerk")
+    with pytest.raises(PermissionDenied):
+        migration.migrate_version(session, "plan", 1, 2, clerk)
