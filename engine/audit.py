@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -28,13 +28,44 @@ HASHED = ("seq", "event_type", "created_at", "actor_id", "actor_name", "instance
           "task_guid", "element_id", "reason", "data_before", "data_after", "details", "prev_hash")
 
 
-def compute_hash(event) -> str:
-    """SHA-256 over the hashed fields of an event (a row or a mapping) and its predecessor's hash."""
-    get = event.get if isinstance(event, dict) else (lambda name: getattr(event, name))
-    content = {name: get(name) for name in HASHED}
-    content["created_at"] = content["created_at"].isoformat()
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+JSON_FIELDS = ("data_before", "data_after", "details")
+_SORTED = sorted(HASHED)
+_encode_text = json.encoder.encode_basestring  # what json.dumps does to a str with ensure_ascii=False
+
+
+def canonical_json(value) -> str:
+    """A value as the hash sees it: sorted keys, no spaces, characters as they are."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encoded(value) -> str:
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return _encode_text(value)
+    if value.__class__ is int:
+        return str(value)
+    return canonical_json(value)
+
+
+def compute_hash(event, encoded: dict[str, str] | None = None) -> str:
+    """SHA-256 over the hashed fields of an event (a mapping, a result row or an AuditEvent) and its
+    predecessor's hash: the fields as one JSON object (`canonical_json`), written field by field.
+
+    `encoded`: JSON fields the caller already turned into `canonical_json` (an export shows them too)."""
+    if not isinstance(event, dict):
+        event = event._mapping if hasattr(event, "_mapping") else {name: getattr(event, name) for name in HASHED}
+    encoded = encoded or {}
+    parts = []
+    for name in _SORTED:
+        if name in encoded:
+            text = encoded[name]
+        elif name == "created_at":
+            text = _encode_text(event[name].isoformat())
+        else:
+            text = _encoded(event[name])
+        parts.append(f'"{name}":{text}')
+    return hashlib.sha256(("{" + ",".join(parts) + "}").encode()).hexdigest()
 
 
 _EVENTS = AuditEvent.__table__
@@ -109,38 +140,64 @@ class Break:
     event_id: int | None
     seq: int
     problem: str
+    kind: str = ""   # missing | link | content | removed | replaced | added
 
 
-def verify(session: Session, batch: int = 2000) -> tuple[int, Break | None]:
-    """Walk the chain in sequence order. Returns (events checked, first break or None)."""
+_SNAPSHOT = select(_HEADS.c.last_seq, _HEADS.c.last_hash,
+                   select(func.max(_EVENTS.c.seq)).scalar_subquery()).where(_HEADS.c.id == HEAD_ID)
+
+
+def verify(session: Session, batch: int = 2000, release: bool = False) -> tuple[int, Break | None]:
+    """Walk the chain in sequence order. Returns (events checked, first break or None).
+
+    The head and the highest seq are read first, in one statement (one snapshot), and the walk
+    stops at that head: events appended while it runs are left for the next check, so a busy
+    system is never reported broken. `release`: end the read transaction after every batch (on
+    SQLite a transaction holds the write lock; a page must not stall writers for seconds)."""
+    snapshot = session.execute(_SNAPSHOT).first()
+    head_seq, head_hash, max_seq = snapshot if snapshot is not None else (None, None, None)
+    if release:
+        session.rollback()
     previous, expected, count = GENESIS, 1, 0
-    for event in _iterate(session, batch):
+    for event in _iterate(session, batch, head_seq, release):
         count += 1
         if event.seq != expected:
-            return count, Break(event.id, event.seq, f"events #{expected} to #{event.seq - 1} before it are missing")
+            return count, Break(event.id, event.seq, f"events #{expected} to #{event.seq - 1} before it are missing",
+                                "missing")
         if event.prev_hash != previous:
             return count, Break(event.id, event.seq, "its link to the previous event does not match "
-                                                     "(an event before it was changed or replaced)")
+                                                     "(an event before it was changed or replaced)", "link")
         if compute_hash(event) != event.hash:
-            return count, Break(event.id, event.seq, "its content does not match its hash (the row was edited)")
+            return count, Break(event.id, event.seq, "its content does not match its hash (the row was edited)",
+                                "content")
         previous, expected = event.hash, expected + 1
-    head = session.get(AuditHead, HEAD_ID)
     last = expected - 1
-    if head is not None and (head.last_seq != last or head.last_hash != previous):
-        return count, Break(None, last + 1, f"the chain ends at #{last} but #{head.last_seq} events were "
-                                            "recorded (events at the end were removed)")
+    if head_seq is None:
+        return count, None
+    if last != head_seq:
+        return count, Break(None, last + 1, f"the chain ends at #{last} but #{head_seq} events were "
+                                            "recorded (events at the end were removed)", "removed")
+    if previous != head_hash:
+        return count, Break(None, last, f"event #{last} is not the one recorded as the last (it was replaced)",
+                            "replaced")
+    if max_seq is not None and max_seq > head_seq:
+        return count, Break(None, head_seq + 1, f"events #{head_seq + 1} to #{max_seq} were added "
+                                                "after the recorded end of the chain", "added")
     return count, None
 
 
-def _iterate(session: Session, batch: int) -> Iterator[AuditEvent]:
+def _iterate(session: Session, batch: int, upto: int | None, release: bool) -> Iterator[AuditEvent]:
     after = 0
     while True:
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
-        ).all()
+        query = select(AuditEvent).where(AuditEvent.seq > after)
+        if upto is not None:
+            query = query.where(AuditEvent.seq <= upto)
+        rows = session.scalars(query.order_by(AuditEvent.seq).limit(batch)).all()
+        for row in rows:  # keep memory flat on long chains
+            session.expunge(row)
+        if release:
+            session.rollback()
         if not rows:
             return
         yield from rows
         after = rows[-1].seq
-        for row in rows:  # keep memory flat on long chains
-            session.expunge(row)

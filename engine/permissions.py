@@ -62,3 +62,13 @@ def can_view_instance(session: Session, instance_id: int, user: User) -> bool:
 def require_view_instance(session: Session, instance_id: int, user: User) -> None:
     if not can_view_instance(session, instance_id, user):
         raise PermissionDenied("You may not see this process instance.", instance=instance_id)
+
+
+def can_read_history(user: User | None) -> bool:
+    """Auditors and administrators read the whole audit history, search it and export it."""
+    return bool(user is not None and user.is_active and (user.is_admin or user.is_auditor))
+
+
+def require_history_reader(user: User | None) -> None:
+    if not can_read_history(user):
+        raise PermissionDenied("Only auditors and administrators may read the audit history.")

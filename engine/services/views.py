@@ -11,7 +11,6 @@ from engine import repository, runtime, serializer, validation
 from engine.errors import PermissionDenied
 from engine.models import (
     Attachment,
-    AuditEvent,
     HumanTask,
     ProcessInstance,
     ProcessVersion,
@@ -20,6 +19,7 @@ from engine.models import (
 )
 from engine.permissions import can_view_instance, can_work_on, is_candidate
 from engine.services import attachments
+from engine.services import history as audit_history
 from engine.services.instances import task_data
 from engine.services.tasks import get_task
 
@@ -54,7 +54,7 @@ class TaskPage:
     can_claim: bool
     earlier: list[Step] = field(default_factory=list)
     files: list[Attachment] = field(default_factory=list)
-    history: list[AuditEvent] = field(default_factory=list)
+    history: list[audit_history.Entry] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +66,7 @@ class InstancePage:
     open_tasks: list[HumanTask]
     data: dict
     files: list[Attachment]
-    history: list[AuditEvent]
+    history: list[audit_history.Entry]
 
 
 def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
@@ -77,9 +77,9 @@ def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | 
                     ui=validation.resolve_schema(ui, data) if ui else None)
 
 
-def history(session: Session, instance_id: int) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-                                .order_by(AuditEvent.seq)))
+def history(session: Session, instance_id: int) -> list[audit_history.Entry]:
+    """The instance's events, each checked against its hash (auditors' views are not shown here)."""
+    return audit_history.timeline(session, instance_id)
 
 
 def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None) -> list[Step]:

@@ -91,3 +91,21 @@ def test_changed_values_are_recorded_before_and_after():
     before = {"title": "旧", "score": 3, "same": 1}
     assert audit.changed(before, {"title": "新", "same": 1, "added": True}) == (
         {"title": "旧", "added": None}, {"title": "新", "added": True})
+
+
+def test_the_hash_is_sha256_of_the_canonical_json_of_the_event():
+    """The field-by-field encoding must equal one json.dumps of the whole event (chains from before stay valid)."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    event = {"seq": 7, "event_type": "task_completed", "created_at": datetime(2026, 3, 1, 8, 30, 5, 12, tzinfo=UTC),
+             "actor_id": None, "actor_name": '赵"主任\\\n', "instance_id": 3, "process_id": "plan",
+             "task_guid": "a-b", "element_id": "write_plan", "reason": "\u2028 tab\t",
+             "data_before": {"z": [1, 2.5, True, None], "a": "教育局"}, "data_after": {"done": False},
+             "details": {"nested": {"b": 1, "a": "\x01"}}, "prev_hash": "0" * 64}
+    content = dict(event, created_at=event["created_at"].isoformat())
+    text_ = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert audit.compute_hash(event) == hashlib.sha256(text_.encode()).hexdigest()
+    flipped = dict(event, data_after={"done": True})
+    assert audit.compute_hash(flipped) != audit.compute_hash(event)
