@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
-from zh_CN_ballots import ZH_BALLOTS  # (run as a script: tools/ is on the path)
+from zh_CN_admin import ZH_ADMIN  # (run as a script: tools/ is on the path)
+from zh_CN_audit import ZH_AUDIT
+from zh_CN_ballots import ZH_BALLOTS
 from zh_CN_evaluation import ZH_EVALUATION
 from zh_CN_org import ZH_ORG
 from zh_CN_public import ZH_PUBLIC
@@ -358,6 +360,8 @@ ZH.update(ZH_BALLOTS)
 ZH.update(ZH_ORG)
 ZH.update(ZH_EVALUATION)
 ZH.update(ZH_PUBLIC)
+ZH.update(ZH_ADMIN)
+ZH.update(ZH_AUDIT)
 
 
 def main() -> int:

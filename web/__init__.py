@@ -23,18 +23,24 @@ def create_app(config: dict | None = None) -> Flask:
 
     from web import (
         api,
+        audit,
+        audit_exports,
+        auditor,
         auth,
         ballot_screen,
         ballots,
         cli,
         errors,
         files,
+        form_editor,
         i18n,
         inbox,
         instances,
+        modeler,
         models_pages,
         org,
         org_import,
+        process_admin,
         public,
         publications,
         rule_sets,
@@ -56,13 +62,15 @@ def create_app(config: dict | None = None) -> Flask:
     _add_form_templates(app)
     for blueprint in (views.bp, auth.bp, i18n.bp, inbox.bp, tasks.bp, instances.bp, start.bp, files.bp, api.bp,
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
-                      voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp):
+                      voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp,
+                      audit.bp, audit_exports.bp, process_admin.bp, modeler.bp, form_editor.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,
                                  get_locale=get_locale)
     app.jinja_env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False)
     errors.register(app)
+    auditor.register(app)
     inbox.register_context(app)
     cli.init_app(app)
     return app

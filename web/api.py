@@ -12,6 +12,7 @@ from flask import Blueprint, g, jsonify, request, url_for
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import HumanTask
 from engine.services import inbox, instances, tasks, tokens, views
+from web import auditor
 from web.db import get_session
 from web.openapi import document
 
@@ -31,6 +32,8 @@ def token_required(view):
             return response
         if get_session().info.pop(tokens.STAMPED, False):
             get_session().commit()
+        if not auditor.may_change(request.method, request.endpoint, user):
+            raise PermissionDenied("Auditors read everything and change nothing.")
         g.api_user = user
         return view(*args, **kwargs)
     return wrapper
@@ -84,6 +87,7 @@ def list_tasks():
 @token_required
 def get_task(task_id: int):
     page = views.task_page(get_session(), task_id, g.api_user)
+    auditor.viewed("task", user=g.api_user, instance=page.instance, task=page.task, title=page.task.title)
     return jsonify(task=task_json(page.task), instance={"id": page.instance.id, "title": page.instance.title,
                                                         "status": page.instance.status},
                    instructions=page.task.instructions, form={"schema": page.form.schema, "ui": page.form.ui},

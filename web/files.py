@@ -6,7 +6,9 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, send_file
 from flask_login import current_user, login_required
 
+from engine.models import ProcessInstance
 from engine.services import attachments
+from web import auditor
 from web.db import get_session
 
 bp = Blueprint("files", __name__, url_prefix="/files")
@@ -19,10 +21,14 @@ def storage() -> Path:
 @bp.get("/<public_id>")
 @login_required
 def download(public_id: str):
-    attachment = attachments.get(get_session(), public_id, current_user)
+    session = get_session()
+    attachment = attachments.get(session, public_id, current_user)
     path = attachments.path_of(storage(), attachment)
     if not path.is_file():
         abort(404)
+    if current_user.is_auditor:
+        auditor.viewed("attachment", instance=session.get(ProcessInstance, attachment.instance_id),
+                       attachment=attachment.public_id, filename=attachment.filename, sha256=attachment.sha256)
     inline = attachment.content_type.startswith(("image/", "application/pdf"))
     response = send_file(path, mimetype=attachment.content_type, as_attachment=not inline,
                          download_name=attachment.filename, conditional=True, max_age=0)

@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from engine.services import instances, tasks, views
+from engine.permissions import can_read_history
+from engine.services import history, instances, tasks, views
+from web import auditor
 from web.db import get_session
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
@@ -15,8 +17,11 @@ bp = Blueprint("instances", __name__, url_prefix="/instances")
 @bp.get("/<int:instance_id>")
 @login_required
 def show(instance_id: int):
-    page = views.instance_page(get_session(), instance_id, current_user)
-    return render_template("instances/show.html", page=page)
+    session = get_session()
+    page = views.instance_page(session, instance_id, current_user)
+    auditor.viewed("instance", instance=page.instance, title=page.instance.title)
+    views_by_auditors = history.count_views(session, instance_id) if can_read_history(current_user) else None
+    return render_template("instances/show.html", page=page, views_by_auditors=views_by_auditors)
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")

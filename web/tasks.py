@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidInput, PermissionDenied
 from engine.services import attachments, tasks, views
-from web import formkit
+from web import auditor, formkit
 from web.db import get_session
 from web.files import storage
 
@@ -31,6 +31,7 @@ def _render(page, kit, status: int = 200):
 @login_required
 def show(task_id: int):
     page = views.task_page(get_session(), task_id, current_user)
+    auditor.viewed("task", instance=page.instance, task=page.task, title=page.task.title)
     kit = formkit.FormKit(page.form, None, page.values, page.files)
     return _render(page, kit)
 

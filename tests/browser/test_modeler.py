@@ -1,0 +1,103 @@
+"""An administrator edits a model in the browser: renames a task and gives it a new form in the
+side panel, deploys version 2 (new instances start on it, older ones stay on version 1), and sees
+a broken script marked on its element after a check."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+import forms
+from engine.models import ProcessInstance, ProcessVersion
+from engine.services import instances, processes
+from tests.browser.conftest import DESKTOP, PASSWORD, login, screenshot
+from tests.conftest import bundle
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # no Playwright: the `browser` fixture skips (or fails when PINGYI_REQUIRE_BROWSER=1)
+    expect = None
+
+NEW_FORM = {"title": "确认", "type": "object", "required": ["confirmed"],
+            "properties": {"confirmed": {"type": "boolean", "title": "确认无误"},
+                           "comment": {"type": "string", "title": "确认意见", "maxLength": 2000}}}
+
+
+def versions_of_instances(session) -> dict[int, int]:
+    session.expire_all()
+    found = dict(session.execute(select(ProcessInstance.id, ProcessVersion.version)
+                                 .join(ProcessVersion, ProcessInstance.process_version_id == ProcessVersion.id)).all())
+    session.commit()
+    return found
+
+
+def open_editor(page, process_id: str) -> None:
+    page.goto(f"/processes/{process_id}/edit")
+    expect(page.locator("#canvas")).to_have_attribute("data-ready", "true")
+
+
+def select_element(page, element_id: str) -> None:
+    page.locator(f'#canvas .djs-element[data-element-id="{element_id}"]').click()
+    expect(page.locator("#panel [data-field=id]")).to_have_text(element_id)
+
+
+def test_an_admin_edits_deploys_and_sees_problems_on_elements(open_page, session, admin, make_user, tmp_path):
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    processes.deploy(session, bundle("inbox"), admin, form_checker=forms.check_bundle_form)
+    old = instances.start_instance(session, "plan", admin, {"department": "教育局", "issued_on": "2026-03-01"}).id
+    session.commit()
+    form_file = tmp_path / "confirm2-schema.json"
+    form_file.write_text(json.dumps(NEW_FORM, ensure_ascii=False), encoding="utf-8")
+
+    page = open_page(DESKTOP)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "boss")
+    page.get_by_role("link", name="流程管理").click()
+    expect(page.locator('[data-process="plan"] tr[data-version="1"]')).to_have_count(1)
+    page.locator('[data-process="plan"]').get_by_role("link", name="编辑").click()
+    expect(page.locator("#canvas")).to_have_attribute("data-ready", "true")
+
+    select_element(page, "confirm")
+    name = page.get_by_label("名称", exact=True)
+    name.fill("确认整改方案（新）")
+    name.press("Tab")
+    expect(page.locator('#canvas .djs-element[data-element-id="confirm"]')).to_contain_text("确认整改方案（新）")
+    page.locator("#panel [data-field=uploadForm]").set_input_files(str(form_file))
+    expect(page.locator("#panel [data-field=form]")).to_have_value("confirm2-schema.json")
+    screenshot(page, "modeler-side-panel.png")
+
+    page.locator("#deploy-draft").click()
+    page.wait_for_url("**/processes/plan/v2")
+    expect(page.locator("#changes .diff-changed[data-element=confirm]")).to_contain_text("确认整改方案（新）")
+    screenshot(page, "modeler-version-2.png")
+
+    page.goto("/start/plan")
+    page.get_by_label("被评议部门").fill("卫健局")
+    page.get_by_label("交办日期").fill("2026-04-01")
+    page.get_by_role("button", name="发起").click()
+    page.wait_for_url(lambda url: "/start/" not in url)
+    started = versions_of_instances(session)
+    new = max(started)
+    assert started[old] == 1 and started[new] == 2
+    session.expire_all()
+    deployed = session.scalars(select(ProcessVersion).where(ProcessVersion.version == 2)).one()
+    assert deployed.forms["confirm2-schema.json"] == NEW_FORM and "确认整改方案（新）" in deployed.bpmn_xml
+    session.commit()
+
+    open_editor(page, "plan")
+    select_element(page, "write_plan")
+    script = page.locator("#panel [data-field=preScript]")
+    script.fill("deadline = = add_months(issued_on, 1)")
+    script.press("Tab")
+    page.locator("#check-draft").click()
+    expect(page.locator("#canvas")).to_have_attribute("data-checked", "1")
+    expect(page.locator('#canvas .djs-element.pingyi-problem[data-element-id="write_plan"]')).to_have_count(1)
+    expect(page.locator('.djs-overlays[data-container-id="write_plan"] .pingyi-problem-badge')).to_have_count(1)
+    expect(page.locator('#problem-list li[data-element="write_plan"]')).to_contain_text("pre-script")
+    screenshot(page, "modeler-problem-on-element.png")
+
+    page.locator("#deploy-draft").click()  # refused: still on the editor, nothing deployed
+    expect(page.locator("#modeler-status")).to_contain_text("1")
+    session.expire_all()
+    assert session.scalars(select(ProcessVersion.version).order_by(ProcessVersion.version)).all() == [1, 2]
+    session.commit()

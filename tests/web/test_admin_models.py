@@ -1,0 +1,227 @@
+"""Administrators' process pages: versions with changes and instances, the editor's draft (save,
+check, deploy, download, upload), the form editor, moving instances, foreign files; everyone else
+(auditors included) gets 403 on each of them."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+import forms
+from engine.models import AuditEvent, ProcessDraft, ProcessInstance, ProcessVersion
+from engine.services import instances, processes
+from tests.conftest import DATA, bundle
+from tests.web.conftest import PASSWORD, csrf_token
+from web import create_app
+
+APPROVAL = (DATA / "approval" / "approval.bpmn").read_text()
+FOREIGN = DATA / "foreign"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def world(session, make_user):
+    ids = {"admin": make_user("boss", password=PASSWORD, is_admin=True).id,
+           "auditor": make_user("auditor", password=PASSWORD, is_auditor=True).id,
+           "clerk": make_user("clerk", groups=["起草人"], password=PASSWORD).id}
+    processes.deploy(session, bundle("approval"), None, form_checker=forms.check_bundle_form)
+    session.commit()
+    return ids
+
+
+def post_xml(client, url, xml):
+    return client.post(url, json={"xml": xml}, headers=JSON)
+
+
+def broken_script(text=APPROVAL):
+    return text.replace("<bpmn:script>published = True</bpmn:script>", "<bpmn:script>published = = True</bpmn:script>")
+
+
+ADMIN_ROUTES = [
+    ("get", "/processes/approval/edit"), ("get", "/processes/approval/draft.bpmn"),
+    ("get", "/processes/approval/download.bpmn"), ("post", "/processes/approval/draft"),
+    ("post", "/processes/approval/check"), ("post", "/processes/approval/deploy"),
+    ("post", "/processes/approval/discard"), ("post", "/processes/approval/upload"),
+    ("post", "/processes/approval/forms"), ("post", "/processes/upload"),
+    ("post", "/processes/approval/v1/migrate"), ("get", "/processes/forms/review-schema.json?process=approval"),
+    ("post", "/processes/forms/review-schema.json?process=approval"), ("post", "/processes/forms/preview"),
+]
+
+
+def rows(session, statement) -> list:
+    """Read, then end the test's transaction at once (on SQLite it would hold the app's write lock)."""
+    session.expire_all()
+    found = list(session.execute(statement).all())
+    session.commit()
+    return found
+
+
+@pytest.mark.parametrize("who", ["auditor", "clerk"])
+def test_only_administrators_reach_the_admin_routes(client, login, world, who):
+    login(who)
+    for method, url in ADMIN_ROUTES:
+        response = client.post(url, json={"xml": APPROVAL}, headers=JSON) if method == "post" else client.get(url)
+        assert response.status_code == 403, (method, url)
+
+
+def test_others_keep_the_read_only_viewer(client, login, world):
+    login("auditor")
+    page = client.get("/processes/").get_data(as_text=True)
+    assert "起草与审核" in page and "versions-table" not in page and "/processes/approval/edit" not in page
+    page = client.get("/processes/approval/").get_data(as_text=True)
+    assert 'id="diagram"' in page and "migrate" not in page
+    assert "nav-process-admin" not in page
+
+
+def test_the_admin_list_shows_versions_deployers_instances_and_changes(client, login, world, session, admin):
+    files = bundle("approval")
+    files["approval/approval.bpmn"] = APPROVAL.replace("审核方案", "审核整改方案").encode()
+    processes.deploy(session, files, admin, form_checker=forms.check_bundle_form)
+    instances.start_instance(session, "approval", admin, {"unit": "教育局"})
+    session.commit()
+    login("boss")
+    page = client.get("/processes/").get_data(as_text=True)
+    assert "nav-process-admin" in page and 'data-process="approval"' in page
+    assert 'data-version="2"' in page and 'data-version="1"' in page
+    assert "Admin" in page  # the make_user display name of whoever deployed v2
+    assert 'data-open="1"' in page
+    assert 'class="diff-changed" data-element="review"' in page
+    version_page = client.get("/processes/approval/v2").get_data(as_text=True)
+    assert 'data-element="review"' in version_page and "/processes/approval/edit" in version_page
+
+
+def test_draft_save_check_and_deploy(client, login, world, session):
+    login("boss")
+    assert client.get("/processes/approval/edit").status_code == 200
+    assert client.get("/processes/approval/draft.bpmn").get_data(as_text=True) == APPROVAL
+    saved = post_xml(client, "/processes/approval/draft", broken_script())
+    assert saved.status_code == 200 and saved.get_json()["saved"]
+    checked = post_xml(client, "/processes/approval/check", broken_script()).get_json()
+    assert [(p["element_id"], p["file"]) for p in checked["problems"]] == [("publish", "approval/approval.bpmn")]
+    refused = post_xml(client, "/processes/approval/deploy", broken_script())
+    assert refused.status_code == 422 and refused.get_json()["problems"][0]["element_id"] == "publish"
+    assert rows(session, select(ProcessDraft.process_id)) == [("approval",)]  # the draft stays
+
+    fixed = APPROVAL.replace("审核方案", "审核整改方案")
+    assert post_xml(client, "/processes/approval/check", fixed).get_json()["problems"] == []
+    deployed = post_xml(client, "/processes/approval/deploy", fixed).get_json()
+    assert deployed["deployed"] and deployed["versions"] == {"approval": 2}
+    assert deployed["redirect"].endswith("/processes/approval/v2")
+    assert rows(session, select(ProcessDraft.id)) == []
+    assert rows(session, select(ProcessVersion.version).order_by(ProcessVersion.version)) == [(1,), (2,)]
+    kinds = {kind for (kind,) in rows(session, select(AuditEvent.event_type))}
+    assert {"process_draft_saved", "process_draft_deployed", "version_deployed"} <= kinds
+
+
+def test_download_and_upload(client, login, world, session):
+    login("boss")
+    download = client.get("/processes/approval/download.bpmn")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    assert download.get_data(as_text=True) == APPROVAL
+    changed = APPROVAL.replace("起草方案", "起草整改方案")
+    response = client.post("/processes/approval/upload",
+                           data={"file": (io.BytesIO(changed.encode()), "approval.bpmn")})
+    assert response.status_code == 302
+    assert "起草整改方案" in client.get("/processes/approval/draft.bpmn").get_data(as_text=True)
+    other = client.post("/processes/approval/upload",
+                        data={"file": (io.BytesIO((FOREIGN / "bpmnio_review.bpmn").read_bytes()), "x.bpmn")})
+    assert other.status_code == 400  # it defines another process
+    garbage = client.post("/processes/approval/upload", data={"file": (io.BytesIO(b"<bpmn"), "x.bpmn")})
+    assert garbage.status_code == 422 and "malformed XML" in garbage.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "elements"), [
+    ("camunda7_invoice.bpmn", {"invoice_approval", "StartEvent_1", "assign_approver", "approve_invoice",
+                               "remind_timer", "log_reminder", "archive_invoice", "Flow_yes", "Flow_no"}),
+    ("camunda8_zeebe.bpmn", {"start", "decide", "notify"}),
+    ("signavio_complaints.bpmn", {"sid-7C1D2A90-5E1F-4C0B-9E44-1D0F4F6C1A01",
+                                  "sid-9A8B7C6D-5E4F-4A3B-2C1D-0E9F8A7B6C01",
+                                  "sid-6C7D8E9F-0A1B-4C2D-3E4F-5A6B7C8D9E01",
+                                  "sid-8B9C0D1E-2F3A-4B5C-6D7E-8F9A0B1C2D01"}),
+])
+def test_foreign_files_are_refused_per_element(client, login, world, session, name, elements):
+    login("boss")
+    response = client.post("/processes/upload", data={"file": (io.BytesIO((FOREIGN / name).read_bytes()), name)})
+    if response.status_code == 302:  # it is a draft now: checking it names every element
+        [(process_id,)] = rows(session, select(ProcessDraft.process_id))
+        xml = client.get(f"/processes/{process_id}/draft.bpmn").get_data(as_text=True)
+        problems = post_xml(client, f"/processes/{process_id}/check", xml).get_json()["problems"]
+        assert {p["element_id"] for p in problems} == elements
+        assert post_xml(client, f"/processes/{process_id}/deploy", xml).status_code == 422
+    else:
+        pytest.fail(f"upload answered {response.status_code}")
+
+
+def test_a_plain_bpmn_io_file_deploys(client, login, world, session):
+    login("boss")
+    upload = (FOREIGN / "bpmnio_review.bpmn").read_bytes()
+    response = client.post("/processes/upload", data={"file": (io.BytesIO(upload), "review.bpmn")})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/processes/Process_review/edit")
+    xml = client.get("/processes/Process_review/draft.bpmn").get_data(as_text=True)
+    assert post_xml(client, "/processes/Process_review/deploy", xml).get_json()["versions"] == {"Process_review": 1}
+
+
+def test_form_editor_previews_checks_and_saves_into_the_draft(client, login, world, session):
+    login("boss")
+    page = client.get("/processes/forms/review-schema.json?process=approval").get_data(as_text=True)
+    assert "approved" in page and 'id="form-preview"' in page
+    preview = client.post("/processes/forms/preview", headers=JSON, json={
+        "name": "review-schema.json", "schema": json.dumps(
+            {"type": "object", "properties": {"opinion": {"type": "string", "title": "意见"}}})}).get_json()
+    assert preview["problems"] == [] and 'name="opinion"' in preview["html"]
+    bad = client.post("/processes/forms/preview", headers=JSON, json={
+        "name": "review-schema.json", "schema": '{"type": "object", "properties": {"x": {"type": "string", '
+                                                '"patternProperties": {}}}}'}).get_json()
+    assert any("patternProperties" in p for p in bad["problems"]) and bad["html"] == ""
+    schema = {"type": "object", "required": ["approved"],
+              "properties": {"approved": {"type": "boolean", "title": "通过"}, "note": {"type": "string"}}}
+    saved = client.post("/processes/forms/review-schema.json?process=approval",
+                        data={"schema": json.dumps(schema, ensure_ascii=False), "ui": "", "ui_name": ""})
+    assert saved.status_code == 302
+    [(draft_forms,)] = rows(session, select(ProcessDraft.forms))
+    assert json.loads(draft_forms["review-schema.json"]) == schema
+    assert post_xml(client, "/processes/approval/deploy", APPROVAL).get_json()["versions"] == {"approval": 2}
+    [(deployed_forms,)] = rows(session, select(ProcessVersion.forms).where(ProcessVersion.version == 2))
+    assert deployed_forms["review-schema.json"] == schema
+
+
+def test_form_upload_from_the_side_panel(client, login, world, session):
+    login("boss")
+    form = json.dumps({"type": "object", "properties": {"a": {"type": "string"}}}).encode()
+    response = client.post("/processes/approval/forms", headers=JSON,
+                           data={"file": (io.BytesIO(form), "extra-schema.json")})
+    assert response.status_code == 200 and "extra-schema.json" in response.get_json()["forms"]
+    bad = client.post("/processes/approval/forms", headers=JSON, data={"file": (io.BytesIO(b"{"), "x.json")})
+    assert bad.status_code == 400
+
+
+def test_moving_waiting_instances_shows_a_result_per_instance(client, login, world, session, admin):
+    first_id = instances.start_instance(session, "approval", admin, {"unit": "教育局"}).id
+    files = bundle("approval")
+    files["approval/approval.bpmn"] = APPROVAL.replace("发布", "公开发布").encode()
+    processes.deploy(session, files, admin, form_checker=forms.check_bundle_form)
+    session.commit()
+    login("boss")
+    page = client.get("/processes/approval/v1").get_data(as_text=True)
+    assert 'action="/processes/approval/v1/migrate"' in page
+    result = client.post("/processes/approval/v1/migrate", data={"to": "2"}).get_data(as_text=True)
+    assert f'data-instance="{first_id}" data-moved="true"' in result
+    [(version_id,)] = rows(session, select(ProcessInstance.process_version_id).where(ProcessInstance.id == first_id))
+    assert rows(session, select(ProcessVersion.version).where(ProcessVersion.id == version_id)) == [(2,)]
+
+
+def test_every_post_needs_the_csrf_token(database_url, sessions, tmp_path, world, session):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path), "PROPAGATE_ERRORS": False})
+    try:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        client.post("/login", data={"username": "boss", "password": PASSWORD, "csrf_token": csrf_token(page)})
+        assert client.get("/processes/approval/edit").status_code == 200
+        for method, url in ADMIN_ROUTES:
+            if method == "post":
+                assert client.post(url, json={"xml": APPROVAL}, headers=JSON).status_code == 400, url
+    finally:
+        app.extensions["pingyi.engine"].dispose()

@@ -1,0 +1,84 @@
+"""The auditors' pages (auditors and administrators): the history search over every event, one
+event in full, the list of all instances, who touched a department's evaluation, and the check
+of the hash chain. Everything here reads; what an auditor looks at is itself recorded."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from engine import audit as audit_chain
+from engine.services import history, instance_list, who_touched
+from engine.services.processes import list_latest
+from web import audit_filters, auditor
+from web.db import get_session, session_factory
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PROBLEMS = {
+    "missing": _l("Events before it are missing (they were deleted)."),
+    "link": _l("Its link to the event before it does not match: an earlier event was changed or replaced."),
+    "content": _l("Its content does not match its hash: the row was edited."),
+    "removed": _l("The chain ends before the last recorded event: events at the end were removed."),
+    "replaced": _l("The last event is not the one recorded as the last: it was replaced."),
+    "added": _l("Events were added after the recorded end of the chain."),
+}
+bp.before_request(audit_filters.readers_only)
+
+
+def _per_page() -> int:
+    return request.args.get("per_page", 50, type=int) or 50
+
+
+@bp.get("/")
+def index():
+    session = get_session()
+    f = audit_filters.event_filter()
+    page = history.search(session, f, before=request.args.get("before", type=int),
+                          after=request.args.get("after", type=int), per_page=_per_page())
+    auditor.viewed("history_search", filters=f.as_details(), rows=len(page.entries))
+    return render_template("audit/index.html", f=f, page=page, processes=list_latest(session),
+                           event_types=audit_filters.event_types(), query=audit_filters.query_args())
+
+
+@bp.get("/events/<int:seq>")
+def event(seq: int):
+    session = get_session()
+    detail = history.event_detail(session, seq)
+    auditor.viewed("event", seq=seq, event_type=detail.entry.event.event_type,
+                   event_instance=detail.entry.event.instance_id)
+    return render_template("audit/event.html", detail=detail, e=detail.entry.event)
+
+
+@bp.get("/instances")
+def instances():
+    session = get_session()
+    f = audit_filters.instance_filter()
+    page = instance_list.page(session, f, before=request.args.get("before", type=int), per_page=_per_page())
+    auditor.viewed("instance_list", filters=f.as_details(), rows=len(page.rows))
+    return render_template("audit/instances.html", f=f, page=page, processes=list_latest(session),
+                           statuses=audit_filters.status_names(), query=audit_filters.query_args())
+
+
+@bp.get("/report")
+def report():
+    department = (request.args.get("department") or "").strip()[:128]
+    year = request.args.get("year", type=int)
+    found = None
+    if department:
+        found = who_touched.who_touched(get_session(), department, year)
+        auditor.viewed("report", department=department, year=year, people=len(found.people))
+    return render_template("audit/report.html", report=found, department=department, year=year)
+
+
+@bp.get("/verify")
+def verify():
+    """GET runs the check (auditors send no forms); it reads in batches without holding a lock."""
+    result = None
+    if request.args.get("run"):
+        get_session().commit()  # the request's own transaction would hold SQLite's lock meanwhile
+        began = time.perf_counter()
+        with session_factory()() as session:
+            count, broken = audit_chain.verify(session, release=True)
+        result = {"count": count, "broken": broken, "seconds": time.perf_counter() - began}
+    return render_template("audit/verify.html", result=result, problems=PROBLEMS)

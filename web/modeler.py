@@ -1,0 +1,187 @@
+"""The in-browser BPMN editor (bpmn-js Modeler with our side panel, static/modeler.js), for
+administrators: a draft per process kept on the server, checked with the deployment's own checks
+(each problem shown on its element), deployed as a new version; download and upload .bpmn."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import connectors
+from engine.errors import DeploymentError, InvalidInput
+from engine.services import drafts, processes
+from web.cli import FORM_CHECKS
+from web.db import get_session
+from web.modeler_labels import labels
+from web.process_admin import require_admin
+
+bp = Blueprint("modeler", __name__, url_prefix="/processes")
+
+
+def _problems(problems) -> list[dict]:
+    return [{"file": p.file, "element_id": p.element_id, "line": p.line, "message": p.message} for p in problems]
+
+
+def operations() -> dict:
+    return {name: {"required": list(op.required), "optional": list(op.optional), "doc": op.doc}
+            for name, op in sorted(connectors.registry().items())}
+
+
+@bp.get("/<process_id>/edit")
+@login_required
+def edit(process_id: str):
+    require_admin()
+    session = get_session()
+    file_name, _xml, draft = drafts.current(session, process_id)
+    latest = processes.latest_version(session, process_id, required=False)
+    data = {
+        "processId": process_id, "fileName": file_name,
+        "urls": {"xml": url_for(".draft_xml", process_id=process_id), "save": url_for(".save", process_id=process_id),
+                 "check": url_for(".check", process_id=process_id), "deploy": url_for(".deploy", process_id=process_id),
+                 "forms": url_for(".upload_form", process_id=process_id),
+                 "formEditor": url_for("form_editor.edit", name="__NAME__", process=process_id),
+                 "descriptor": url_for("static", filename="spiffworkflow-moddle.json")},
+        "forms": sorted(drafts.form_texts(session, process_id)),
+        "operations": operations(),
+        "labels": labels(),
+    }
+    return render_template("models/edit.html", process_id=process_id, draft=draft, latest=latest, data=data,
+                           file_name=file_name)
+
+
+@bp.get("/<process_id>/draft.bpmn")
+@login_required
+def draft_xml(process_id: str):
+    require_admin()
+    _file, xml, _draft = drafts.current(get_session(), process_id)
+    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/<process_id>/download.bpmn")
+@login_required
+def download(process_id: str):
+    require_admin()
+    file_name, xml, _draft = drafts.current(get_session(), process_id)
+    name = file_name.rsplit("/", 1)[-1]
+    return Response(xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f"attachment; filename=\"{name}\"", "Cache-Control": "no-store"})
+
+
+def _xml_from_request() -> str:
+    payload = request.get_json(silent=True) or {}
+    xml = payload.get("xml") if isinstance(payload, dict) else None
+    if not isinstance(xml, str) or not xml.strip():
+        raise InvalidInput("No diagram was sent.", errors={"xml": "required"})
+    return xml
+
+
+def _save_posted(session, process_id: str):
+    """Save the posted diagram as the draft: (draft, None), or (None, the 422 answer naming the problems)."""
+    try:
+        return drafts.save_draft(session, process_id, _xml_from_request(), current_user), None
+    except DeploymentError as exc:
+        session.rollback()
+        return None, (jsonify({"saved": False, "problems": _problems(exc.problems)}), 422)
+
+
+@bp.post("/<process_id>/draft")
+@login_required
+def save(process_id: str):
+    require_admin()
+    session = get_session()
+    draft, refused = _save_posted(session, process_id)
+    if refused:
+        return refused
+    session.commit()
+    return jsonify({"saved": True, "updated_at": draft.updated_at.isoformat()})
+
+
+@bp.post("/<process_id>/check")
+@login_required
+def check(process_id: str):
+    """Save the posted diagram as the draft, then report what deployment would refuse."""
+    require_admin()
+    session = get_session()
+    _draft, refused = _save_posted(session, process_id)
+    if refused:
+        return refused
+    problems = drafts.check(session, process_id, current_user, **FORM_CHECKS)
+    session.commit()
+    return jsonify({"saved": True, "problems": _problems(problems)})
+
+
+@bp.post("/<process_id>/deploy")
+@login_required
+def deploy(process_id: str):
+    """Save the posted diagram, then deploy the bundle with it as a new version (or report why not)."""
+    require_admin()
+    session = get_session()
+    try:
+        drafts.save_draft(session, process_id, _xml_from_request(), current_user)
+        session.commit()
+        results = drafts.deploy_draft(session, process_id, current_user, **FORM_CHECKS)
+    except DeploymentError as exc:
+        session.rollback()
+        return jsonify({"deployed": False, "problems": _problems(exc.problems)}), 422
+    session.commit()
+    mine = next((r for r in results if r.process_id == process_id), None)
+    if mine is not None and mine.is_new:
+        flash(_("Version %(n)s of %(process)s is deployed; new instances start on it.", n=mine.version,
+                process=process_id), "success")
+    else:
+        flash(_("Nothing changed: no new version was deployed."), "info")
+    number = mine.version if mine is not None else None
+    return jsonify({"deployed": True, "versions": {r.process_id: r.version for r in results if r.is_new},
+                    "redirect": url_for("models.show", process_id=process_id, number=number)
+                    if number else url_for("models.index")})
+
+
+@bp.post("/<process_id>/discard")
+@login_required
+def discard(process_id: str):
+    require_admin()
+    session = get_session()
+    drafts.discard(session, process_id, current_user)
+    session.commit()
+    flash(_("The draft was discarded."), "info")
+    if processes.latest_version(session, process_id, required=False) is None:
+        return redirect(url_for("models.index"))
+    return redirect(url_for(".edit", process_id=process_id))
+
+
+@bp.post("/<process_id>/upload")
+@login_required
+def upload(process_id: str):
+    """A .bpmn file replaces the draft (it must define this process)."""
+    require_admin()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a .bpmn file."), "danger")
+        return redirect(url_for(".edit", process_id=process_id))
+    session = get_session()
+    try:
+        drafts.upload_into(session, process_id, upload.filename, upload.read(), current_user)
+    except DeploymentError as exc:
+        session.rollback()
+        return render_template("models/problems.html", problems=exc.problems, file_name=upload.filename), 422
+    session.commit()
+    flash(_("The uploaded file is the draft now. Check it and deploy it."), "info")
+    return redirect(url_for(".edit", process_id=process_id))
+
+
+@bp.post("/<process_id>/forms")
+@login_required
+def upload_form(process_id: str):
+    """A form file (JSON) uploaded from the side panel goes into the draft."""
+    require_admin()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("Choose a form file (.json).", errors={"file": "required"})
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("A form file is UTF-8 text.", errors={"file": "encoding"}) from None
+    session = get_session()
+    drafts.save_form(session, process_id, upload.filename.rsplit("/", 1)[-1], text, current_user)
+    session.commit()
+    return jsonify({"forms": sorted(drafts.form_texts(session, process_id))})

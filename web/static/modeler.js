@@ -1,0 +1,167 @@
+/* Pingyi: the BPMN editor page. bpmn-js Modeler (window.BpmnJS) with the spiffworkflow moddle
+   extension and our side panel (modeler-panel.js); the draft is kept on the server, checked with
+   the deployment's checks, and every problem is shown on its element. Plain JS, no bundler. */
+(function () {
+  "use strict";
+
+  var holder = document.getElementById("modeler-data");
+  var box = document.getElementById("canvas");
+  if (!holder || !box || !window.BpmnJS) { return; }
+  var data = JSON.parse(holder.textContent);
+  var L = data.labels;
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var statusLine = document.getElementById("modeler-status");
+  var problemList = document.getElementById("problem-list");
+  var dirty = false;
+  var modeler;
+
+  function setStatus(text, kind) {
+    statusLine.textContent = text;
+    statusLine.className = "small modeler-status text-" + (kind || "body-secondary");
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        if (!response.ok && !json.problems) { throw new Error(json.detail || response.status); }
+        return json;
+      });
+    });
+  }
+
+  // bpmn-moddle drops a reference it cannot resolve; SpiffWorkflow's multi-instance collections
+  // name task data (loopDataInputRef>departments<), not elements: keep them as placeholders.
+  function keepDataReferences(event) {
+    var moddle = modeler.get("moddle");
+    (event.references || []).forEach(function (ref) {
+      var local = String(ref.property).replace(/^bpmn:/, "");
+      if (event.elementsById[ref.id] || (local !== "loopDataInputRef" && local !== "loopDataOutputRef")) { return; }
+      ref.element.set(local, moddle.create("bpmn:DataInput", { id: ref.id }));
+    });
+  }
+
+  function xml() {
+    return modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  }
+
+  function clearProblems() {
+    var canvas = modeler.get("canvas");
+    modeler.get("overlays").remove({ type: "pingyi-problem" });
+    modeler.get("elementRegistry").forEach(function (element) { canvas.removeMarker(element, "pingyi-problem"); });
+    problemList.innerHTML = "";
+  }
+
+  function showProblems(problems) {
+    clearProblems();
+    var registry = modeler.get("elementRegistry");
+    var canvas = modeler.get("canvas");
+    var overlays = modeler.get("overlays");
+    problems.forEach(function (problem) {
+      var mine = problem.file === data.fileName;
+      var element = mine && problem.element_id ? registry.get(problem.element_id) : null;
+      if (element && element.type !== "bpmn:Process" && element.type !== "bpmn:Collaboration") {
+        canvas.addMarker(element, "pingyi-problem");
+        var badge = document.createElement("span");
+        badge.className = "pingyi-problem-badge";
+        badge.textContent = "!";
+        badge.title = problem.message;
+        overlays.add(element, "pingyi-problem", { position: { top: -10, right: 10 }, html: badge });
+      }
+      var item = document.createElement("li");
+      item.className = "list-group-item small";
+      item.setAttribute("data-element", problem.element_id || "");
+      var where = document.createElement(element ? "a" : "span");
+      where.className = "font-monospace me-2";
+      where.textContent = (problem.element_id || problem.file) + (mine ? "" : " (" + problem.file + ")");
+      if (element) {
+        where.href = "#";
+        where.addEventListener("click", function (event) {
+          event.preventDefault();
+          modeler.get("selection").select(element);
+          canvas.scrollToElement(element);
+        });
+      }
+      item.appendChild(where);
+      item.appendChild(document.createTextNode((problem.line ? "(" + problem.line + ") " : "") + problem.message));
+      problemList.appendChild(item);
+    });
+  }
+
+  function send(url, busy) {
+    setStatus(busy);
+    return xml().then(function (text) { return post(url, { xml: text }); });
+  }
+
+  function save() {
+    return send(data.urls.save, L.saving).then(function (result) {
+      if (result.problems) { showProblems(result.problems); setStatus(L.problems, "danger"); return; }
+      dirty = false;
+      setStatus(L.saved, "success");
+    });
+  }
+
+  function check() {
+    return send(data.urls.check, L.checking).then(function (result) {
+      dirty = !result.saved;
+      var problems = result.problems || [];
+      showProblems(problems);
+      box.setAttribute("data-checked", String(problems.length));
+      setStatus(problems.length ? L.problems + ": " + problems.length : L.noProblems, problems.length ? "danger" : "success");
+    });
+  }
+
+  function deploy() {
+    if (!window.confirm(L.confirmDeploy)) { return Promise.resolve(); }
+    return send(data.urls.deploy, L.deploying).then(function (result) {
+      if (result.deployed) { dirty = false; window.location.assign(result.redirect); return; }
+      showProblems(result.problems || []);
+      box.setAttribute("data-checked", String((result.problems || []).length));
+      setStatus(L.problems + ": " + (result.problems || []).length, "danger");
+    });
+  }
+
+  function failed(error) { setStatus(L.failed + " " + error.message, "danger"); }
+
+  function wire(id, action) {
+    var button = document.getElementById(id);
+    if (button) { button.addEventListener("click", function () { action().catch(failed); }); }
+  }
+
+  function start(descriptor) {
+    modeler = new window.BpmnJS({ container: box, moddleExtensions: { spiffworkflow: descriptor } });
+    modeler.on("import.parse.complete", keepDataReferences);
+    var panel = new window.PingyiPanel(modeler, data, document.getElementById("panel"));
+    modeler.on("commandStack.changed", function () {
+      dirty = true;
+      setStatus(L.unsaved, "warning");
+      panel.refresh();
+    });
+    modeler.on("selection.changed", function (event) { panel.show(event.newSelection[0] || null); });
+    return fetch(data.urls.xml, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (text) { return modeler.importXML(text); })
+      .then(function () {
+        modeler.get("canvas").zoom("fit-viewport", "auto");
+        panel.show(null);
+        box.setAttribute("data-ready", "true");
+        wire("save-draft", save);
+        wire("check-draft", check);
+        wire("deploy-draft", deploy);
+      });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = L.leave; }
+  });
+
+  fetch(data.urls.descriptor, { credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(start)
+    .catch(function (error) {
+      box.setAttribute("data-ready", "failed");
+      setStatus(L.loadFailed + " " + error.message, "danger");
+    });
+})();
