@@ -11,11 +11,13 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.db import canonical_json
 from engine.models import AuditEvent, AuditHead, User
 from engine.serializer import json_safe
 
@@ -29,22 +31,21 @@ HASHED = ("seq", "event_type", "created_at", "actor_id", "actor_name", "instance
 
 
 JSON_FIELDS = ("data_before", "data_after", "details")
-_SORTED = sorted(HASHED)
+_SORTED = tuple(sorted(HASHED))
+_TEMPLATE = "{" + ",".join(f'"{name}":%s' for name in _SORTED) + "}"  # one JSON object, keys sorted
 _encode_text = json.encoder.encode_basestring  # what json.dumps does to a str with ensure_ascii=False
 
 
-def canonical_json(value) -> str:
-    """A value as the hash sees it: sorted keys, no spaces, characters as they are."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def _encoded(value) -> str:
+    kind = value.__class__
     if value is None:
         return "null"
-    if value.__class__ is str:
+    if kind is str:
         return _encode_text(value)
-    if value.__class__ is int:
+    if kind is int:
         return str(value)
+    if kind is datetime:
+        return f'"{value.isoformat()}"'  # nothing in an ISO time needs escaping
     return canonical_json(value)
 
 
@@ -53,19 +54,12 @@ def compute_hash(event, encoded: dict[str, str] | None = None) -> str:
     predecessor's hash: the fields as one JSON object (`canonical_json`), written field by field.
 
     `encoded`: JSON fields the caller already turned into `canonical_json` (an export shows them too)."""
-    if not isinstance(event, dict):
-        event = event._mapping if hasattr(event, "_mapping") else {name: getattr(event, name) for name in HASHED}
-    encoded = encoded or {}
-    parts = []
-    for name in _SORTED:
-        if name in encoded:
-            text = encoded[name]
-        elif name == "created_at":
-            text = _encode_text(event[name].isoformat())
-        else:
-            text = _encoded(event[name])
-        parts.append(f'"{name}":{text}')
-    return hashlib.sha256(("{" + ",".join(parts) + "}").encode()).hexdigest()
+    get = event.__getitem__ if isinstance(event, dict) else event.__getattribute__
+    if encoded:
+        parts = tuple(encoded[name] if name in encoded else _encoded(get(name)) for name in _SORTED)
+    else:
+        parts = tuple(_encoded(get(name)) for name in _SORTED)
+    return hashlib.sha256((_TEMPLATE % parts).encode()).hexdigest()
 
 
 _EVENTS = AuditEvent.__table__

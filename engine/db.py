@@ -1,12 +1,22 @@
 """Database plumbing without Flask: the declarative base, column types, engine and sessions."""
 from __future__ import annotations
 
+import json
 from datetime import UTC
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_json(value) -> str:
+    """JSON with sorted keys, no spaces and characters as they are: how JSON columns are stored and
+    what the audit hash reads (so an export can check a row's hash against its stored text)."""
+    return _CANONICAL.encode(value)
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,6 +66,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     # statement parameters carry personal data and ballot choices: never into logs or error text
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("json_serializer", canonical_json)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

@@ -46,7 +46,7 @@ def events(kind: str):
     words = audit_filters.export_words()
     auditor.viewed("export", export="events", format=kind, filters=f.as_details())
     _release(session)
-    rows = (exports.event_row(e, words) for e in history.iter_events(session_factory(), where))
+    rows = (exports.event_row(e, words, json_text=True) for e in history.iter_events(session_factory(), where))
     return _download(exports.stream(kind, "events", words.header(exports.EVENT_FIELDS), rows), kind, "events")
 
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from engine import xlsx
-from engine.audit import JSON_FIELDS, canonical_json, compute_hash
+from engine.audit import HASHED, JSON_FIELDS, compute_hash
 from engine.dates import LOCAL_TZ
+from engine.db import canonical_json
 
 BOM = "\ufeff"
 _FORMULA = frozenset("=+-@\t\r")
 EVENT_FIELDS = ("seq", "time", "event", "event_type", "actor", "instance", "process", "task", "element", "reason",
                 "before", "after", "details", "hash", "integrity")
+EVENT_COLUMNS = (*HASHED, "hash")
 INSTANCE_FIELDS = ("id", "process", "version", "title", "business_key", "status", "started_by", "started_at",
                    "ended_at", "updated_at")
 
@@ -41,16 +44,41 @@ def local_time(moment) -> str:
     return moment.astimezone(LOCAL_TZ).isoformat(" ", "seconds")[:19] if moment else ""
 
 
-def event_row(event, words: Words) -> list:
-    """One event (a row of history.iter_events, or an AuditEvent) as export cells. The JSON cells are
-    written the way the hash reads them (sorted keys, no spaces), so each is encoded once for both."""
-    encoded = {name: canonical_json(getattr(event, name)) for name in JSON_FIELDS}
-    intact = compute_hash(event, encoded) == event.hash
+def event_row(event, words: Words, *, json_text: bool = False) -> list:
+    """One event as export cells: an AuditEvent, or (`json_text`) a dict from history.iter_events
+    whose JSON columns are their stored text. The JSON cells are written the way the hash reads
+    them (sorted keys, no spaces), so each is encoded once for both.
+
+    Stored text is canonical (engine.db.canonical_json), so it is hashed as it is; only a row whose
+    hash then differs (written before JSON was stored canonically, or edited) is parsed and encoded
+    again before it is called tampered."""
+    if json_text:
+        e = event
+        encoded = {name: _stored(e[name]) for name in JSON_FIELDS}
+        intact = compute_hash(e, encoded) == e["hash"]
+        if not intact:
+            encoded = {name: _recoded(text) for name, text in encoded.items()}
+            intact = compute_hash(e, encoded) == e["hash"]
+    else:
+        e = {name: getattr(event, name) for name in EVENT_COLUMNS}
+        encoded = {name: canonical_json(e[name]) for name in JSON_FIELDS}
+        intact = compute_hash(e, encoded) == e["hash"]
     before, after, details = (("" if text == "null" else text) for text in encoded.values())
-    return [event.seq, local_time(event.created_at), words.event_names.get(event.event_type, event.event_type),
-            event.event_type, event.actor_name, event.instance_id, event.process_id or "", event.task_guid or "",
-            event.element_id or "", event.reason or "", before, after, details, event.hash,
+    return [e["seq"], local_time(e["created_at"]), words.event_names.get(e["event_type"], e["event_type"]),
+            e["event_type"], e["actor_name"], e["instance_id"], e["process_id"] or "", e["task_guid"] or "",
+            e["element_id"] or "", e["reason"] or "", before, after, details, e["hash"],
             words.intact if intact else words.tampered]
+
+
+def _stored(text: str | None) -> str:
+    return "null" if text is None else text
+
+
+def _recoded(text: str) -> str:
+    try:
+        return canonical_json(json.loads(text))
+    except ValueError:  # not even JSON any more: shown as it is (and the row as tampered)
+        return text
 
 
 def instance_row(row, statuses: dict[str, str] | None = None) -> list:

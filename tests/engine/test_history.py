@@ -174,7 +174,7 @@ def test_iterating_events_reads_batches_up_to_the_start(session, sessions, recor
             with sessions() as other:
                 audit.record(other, "publication_published", None, details={"department_key": "D01", "year": 2026})
                 other.commit()
-        seen.append(event.seq)
+        seen.append(event["seq"])
     assert seen == expected  # the event recorded meanwhile waits for the next export
     assert len(list(history.iter_events(sessions, where, batch=3))) == len(expected) + 1
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select, text
 
+from engine.db import canonical_json as audit_json
 from engine.models import Attachment, AuditEvent, User
 from engine.services import history, publications
 from engine.services.history import EventFilter
@@ -146,3 +147,31 @@ def test_an_intact_chain_is_reported_intact(client, login, record):
     login("boss")
     page = client.get("/audit/verify?run=1").get_data(as_text=True)
     assert 'data-intact="1"' in page
+
+
+def test_json_stored_in_another_layout_is_intact_and_garbage_is_not(client, login, session, record):
+    """Exports hash the stored JSON text as it is; a row stored with spaces and unsorted keys (as
+    before JSON was stored canonically) is re-encoded and found intact, text that is not JSON is not."""
+    def stored(seq: int) -> str:
+        return read(session, select(cast(AuditEvent.data_after, Text)).where(AuditEvent.seq == seq))
+
+    seq = read(session, select(AuditEvent.seq).where(AuditEvent.event_type == "task_completed").limit(1))
+    canonical = stored(seq)
+    assert ", " not in canonical and ": " not in canonical  # written canonically
+    value = json.loads(canonical)
+    spaced = json.dumps(dict(reversed(list(value.items()))), indent=1)
+    assert spaced != canonical
+    session.execute(text("UPDATE audit_event SET data_after = :v WHERE seq = :s"), {"v": spaced, "s": seq})
+    session.commit()
+    assert stored(seq) == spaced
+    login("auditor")
+    rows = parse_csv(client.get(f"/audit/events.csv?instance={record.edu}"))
+    mine = next(r for r in rows[1:] if r[0] == str(seq))
+    assert mine[14] == "完好" and json.loads(mine[11]) == value and mine[11] == audit_json(value)
+    assert all(r[14] == "完好" for r in rows[1:])
+    if session.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL's json type refuses text that is not JSON: such a row cannot exist there
+    session.execute(text("UPDATE audit_event SET data_after = :v WHERE seq = :s"), {"v": '{"summary": ', "s": seq})
+    session.commit()
+    rows = parse_csv(client.get(f"/audit/events.csv?instance={record.edu}"))
+    assert [(r[0], r[11]) for r in rows[1:] if r[14] == "已被篡改"] == [(str(seq), '{"summary": ')]
