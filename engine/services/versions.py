@@ -14,7 +14,9 @@ from engine.permissions import require_admin
 
 OPEN = tuple(str(s) for s in (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR,
                               InstanceStatus.SUSPENDED))
-_diffs = LRU(256)  # (old version id, new version id) -> VersionDiff (versions are immutable)
+# (process, old content hash, new content hash) -> VersionDiff: keyed by content, not by row ids,
+# which a different database (a restored backup, the test suite) gives to other versions
+_diffs = LRU(256)
 
 
 @dataclass
@@ -40,7 +42,7 @@ class ProcessInfo:
 
 
 def diff_between(old: ProcessVersion, new: ProcessVersion) -> versions.VersionDiff:
-    key = (old.id, new.id)
+    key = (new.process_id, old.content_hash, new.content_hash)
     result = _diffs.get(key)
     if result is None:
         result = versions.diff_versions(old, new)
