@@ -3,13 +3,17 @@ administrators: a draft per process kept on the server, checked with the deploym
 (each problem shown on its element), deployed as a new version; download and upload .bpmn."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from engine import connectors
 from engine.errors import DeploymentError, InvalidInput
-from engine.services import drafts, processes
+from engine.models import Group
+from engine.services import ballots, drafts, processes
 from web.cli import FORM_CHECKS
 from web.db import get_session
 from web.modeler_labels import labels
@@ -25,6 +29,23 @@ def _problems(problems) -> list[dict]:
 def operations() -> dict:
     return {name: {"required": list(op.required), "optional": list(op.optional), "doc": op.doc}
             for name, op in sorted(connectors.registry().items())}
+
+
+def _literal(text: str) -> str:
+    """A parameter value is a Python expression: a name chosen from a list becomes a string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def parameter_choices(session) -> dict:
+    """Choices for some operation parameters (the ballot settings): {operation: {parameter: [[value, label]]}}."""
+    rule_sets = [[_literal(code), f"{code} – {rule.get('name', code)}"]
+                 for code, rule in sorted(ballots.rule_sets(session).items())]
+    groups = [[_literal(g.name), f"{g.name} – {g.title}" if g.title and g.title != g.name else g.name]
+              for g in session.scalars(select(Group).order_by(Group.name))]
+    kinds = [[_literal("meeting"), _("Evaluation meeting")],
+             [_literal("reevaluation"), _("Re-evaluation of the rectification")]]
+    return {"ballot.open": {"rule_set": rule_sets, "kind": kinds, "committee_group": groups, "deputy_group": groups},
+            "ballot.ranking": {"kind": kinds}}
 
 
 @bp.get("/<process_id>/edit")
@@ -43,6 +64,7 @@ def edit(process_id: str):
                  "descriptor": url_for("static", filename="spiffworkflow-moddle.json")},
         "forms": sorted(drafts.form_texts(session, process_id)),
         "operations": operations(),
+        "choices": parameter_choices(session),
         "labels": labels(),
     }
     return render_template("models/edit.html", process_id=process_id, draft=draft, latest=latest, data=data,

@@ -1,23 +1,27 @@
 """An administrator edits a model in the browser: renames a task and gives it a new form in the
 side panel, deploys version 2 (new instances start on it, older ones stay on version 1), and sees
-a broken script marked on its element after a check."""
+a broken script marked on its element after a check; ballot settings are picked from lists."""
 from __future__ import annotations
 
 import json
+import re
 
+from lxml import etree
 from sqlalchemy import select
 
 import forms
-from engine.models import ProcessInstance, ProcessVersion
+from engine import bpmn
+from engine.models import ProcessDraft, ProcessInstance, ProcessVersion
 from engine.services import instances, processes
 from tests.browser.conftest import DESKTOP, PASSWORD, login, screenshot
-from tests.conftest import bundle
+from tests.conftest import ROOT, bundle
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # no Playwright: the `browser` fixture skips (or fails when PINGYI_REQUIRE_BROWSER=1)
     expect = None
 
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NEW_FORM = {"title": "确认", "type": "object", "required": ["confirmed"],
             "properties": {"confirmed": {"type": "boolean", "title": "确认无误"},
                            "comment": {"type": "string", "title": "确认意见", "maxLength": 2000}}}
@@ -101,3 +105,34 @@ def test_an_admin_edits_deploys_and_sees_problems_on_elements(open_page, session
     session.expire_all()
     assert session.scalars(select(ProcessVersion.version).order_by(ProcessVersion.version)).all() == [1, 2]
     session.commit()
+
+
+def test_ballot_settings_are_chosen_by_name(open_page, session, admin, make_user):
+    """The side panel offers the rule sets, ballot kinds and groups for `ballot.open` as lists; the
+    choice is written into the diagram as the Python literal the engine evaluates."""
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    make_user("m1", groups=["常委会组成人员"])
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    session.commit()
+
+    page = open_page(DESKTOP)
+    login(page, "boss")
+    open_editor(page, "evaluation_meeting_item")
+    select_element(page, "open_vote")
+    rule_set = page.locator("#panel [data-field=param-rule_set]")
+    expect(rule_set.locator("option[value='\"A\"']")).to_contain_text("以全体组成人员过半数定等次")
+    rule_set.select_option(label="B – B：满意票超过全体组成人员半数为满意，否则不满意（两档）")
+    group = page.locator("#panel [data-field=param-committee_group]")
+    expect(group).to_have_value('"常委会组成人员"')  # the model's '常委会组成人员' is that group
+    page.locator("#panel [data-field=param-kind]").select_option(value='"reevaluation"')
+    page.locator("#save-draft").click()
+    expect(page.locator("#modeler-status")).to_have_class(re.compile("text-success"))
+    session.expire_all()
+    xml = session.scalars(select(ProcessDraft.bpmn_xml)
+                          .where(ProcessDraft.process_id == "evaluation_meeting_item")).one()
+    session.commit()
+    vote = etree.fromstring(xml.encode()).xpath("//*[@id='open_vote']")[0]
+    values = {p.get("id"): p.get("value") for p in vote.iter(f"{{{SPIFF}}}parameter")}
+    assert (values["rule_set"], values["kind"]) == ('"B"', '"reevaluation"')
+    assert values["committee_group"] == "'常委会组成人员'"  # untouched: written only when changed
+    assert values["subject"] == "unit['name']"  # the other parameters are kept

@@ -7,6 +7,19 @@
   var U = window.PingyiPanelUtil;
   var make = U.make, SPIFF = U.SPIFF;
 
+  // The text of a Python string literal ('x' or "x"), or null for any other expression.
+  function literalText(value) {
+    var match = /^\s*(['"])([^'"\\]*)\1\s*$/.exec(value);
+    return match ? match[2] : null;
+  }
+
+  // The offered value that spells the same literal as `value` ('常委会组成人员' is "常委会组成人员"), else `value`.
+  function sameLiteral(options, value) {
+    var text = literalText(value);
+    var found = text === null ? null : options.filter(function (o) { return literalText(o[0]) === text; })[0];
+    return found ? found[0] : value;
+  }
+
   window.PingyiServiceSection = function (panel, bo) {
     var L = panel.L, moddle = panel.moddle, operations = panel.data.operations;
     var operator = U.findExt(bo, SPIFF + "serviceTaskOperator");
@@ -42,9 +55,16 @@
     Object.keys(state.values).forEach(function (k) { if (names.indexOf(k) < 0) { names.push(k); } });
     if (!names.length) { return; }
     box.appendChild(make("div", { "class": "small fw-semibold mb-1", text: L.parameters }));
+    var choices = (panel.data.choices || {})[state.name] || {};
     names.forEach(function (name) {
       var label = name + (known.required.indexOf(name) >= 0 ? " (" + L.required + ")" : "");
-      var control = panel.input(box, label, "param-" + name, state.values[name], function (v) { state.values[name] = v; write(); });
+      var update = function (v) { state.values[name] = v; write(); };
+      if (choices[name]) {  // e.g. a ballot's rule set: pick by name (an expression written by hand stays listed)
+        panel.select(box, label, "param-" + name, [["", L.none]].concat(choices[name]),
+                     sameLiteral(choices[name], state.values[name] || ""), update);
+        return;
+      }
+      var control = panel.input(box, label, "param-" + name, state.values[name], update);
       control.classList.add("font-monospace");
     });
   };
