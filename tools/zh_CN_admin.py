@@ -163,4 +163,7 @@ ZH_ADMIN = {
     "The form is saved in the draft of %(process)s; it deploys with the process.":
         "表单已保存到 %(process)s 的草稿，将随流程一起部署。",
     "Deployment would still refuse it:": "但部署时仍会被拒绝：",
+    "This model has no diagram layout (BPMNDiagram), so the editor cannot draw it. Upload a .bpmn file exported "
+    "with its diagram from a modeling tool.":
+        "该模型没有图形布局（BPMNDiagram），编辑器无法显示。请上传从建模工具导出的、带图形布局的 .bpmn 文件。",
 }

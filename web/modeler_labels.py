@@ -48,4 +48,6 @@ def labels() -> dict[str, str]:
                            "their version."),
         "leave": _("Leave without saving the draft?"), "otherFile": _("in another file"),
         "loadFailed": _("The diagram could not be opened."),
+        "noLayout": _("This model has no diagram layout (BPMNDiagram), so the editor cannot draw it. Upload a "
+                      ".bpmn file exported with its diagram from a modeling tool."),
     }

@@ -136,3 +136,14 @@ def test_ballot_settings_are_chosen_by_name(open_page, session, admin, make_user
     assert (values["rule_set"], values["kind"]) == ('"B"', '"reevaluation"')
     assert values["committee_group"] == "'常委会组成人员'"  # untouched: written only when changed
     assert values["subject"] == "unit['name']"  # the other parameters are kept
+
+
+def test_a_model_without_layout_says_why_it_cannot_be_drawn(open_page, session, admin, make_user):
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    processes.deploy(session, bundle("service"), admin, form_checker=forms.check_bundle_form)  # no BPMNDiagram
+    session.commit()
+    page = open_page(DESKTOP)
+    login(page, "boss")
+    page.goto("/processes/meeting_vote/edit")
+    expect(page.locator("#canvas")).to_have_attribute("data-ready", "failed")
+    expect(page.locator("#modeler-status")).to_contain_text("没有图形布局（BPMNDiagram）")

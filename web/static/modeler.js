@@ -162,6 +162,8 @@
     .then(start)
     .catch(function (error) {
       box.setAttribute("data-ready", "failed");
-      setStatus(L.loadFailed + " " + error.message, "danger");
+      // bpmn-js draws only what the file lays out; a model without BPMNDiagram has nothing to show
+      var undrawn = /no diagram to display/.test(error.message || "");
+      setStatus(undrawn ? L.noLayout : L.loadFailed + " " + error.message, "danger");
     });
 })();
