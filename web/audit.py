@@ -81,4 +81,5 @@ def verify():
         with session_factory()() as session:
             count, broken = audit_chain.verify(session, release=True)
         result = {"count": count, "broken": broken, "seconds": time.perf_counter() - began}
+        auditor.viewed("verify", events=count, broken_at=broken.seq if broken else None)
     return render_template("audit/verify.html", result=result, problems=PROBLEMS)

@@ -168,9 +168,12 @@ def test_what_the_auditor_views_is_recorded(client, login, session, record):
     client.get("/audit/events.xlsx?type=task_completed").close()
     client.get("/audit/?department=D01&year=2026")
     client.get("/audit/report?department=D01&year=2026")
+    client.get("/audit/verify")  # the page alone is no view of anything
+    client.get("/audit/verify?run=1")
     seen = views_recorded(session)
     assert [v["what"] for v in seen] == ["instance", "task", "attachment", "dossier", "export", "history_search",
-                                         "report"]
+                                         "report", "verify"]
+    assert seen[7]["events"] > 0 and "broken_at" not in seen[7]
     assert seen[2]["filename"] == "整改方案.pdf" and seen[4]["filters"] == {"event_type": "task_completed"}
     assert seen[5]["filters"] == {"department": "D01", "year": 2026}
     instance_of_views = session.scalars(select(AuditEvent.instance_id).where(
@@ -184,7 +187,7 @@ def test_what_the_auditor_views_is_recorded(client, login, session, record):
     assert f"/audit/?instance={record.edu}&amp;type=auditor_viewed" in page  # 4 views, linked, not in the timeline
     assert page.count("data-seq=") == read(session, select(func.count()).where(
         AuditEvent.instance_id == record.edu, AuditEvent.event_type != "auditor_viewed"))
-    assert read(session, select(func.count()).where(AuditEvent.event_type == "auditor_viewed")) == 7  # not boss's
+    assert read(session, select(func.count()).where(AuditEvent.event_type == "auditor_viewed")) == 8  # not boss's
 
 
 def test_only_auditors_and_administrators_reach_the_audit_pages(client, login, record):
