@@ -41,6 +41,7 @@ class Blocker:
 class Plan:
     blockers: list[Blocker] = field(default_factory=list)
     changed_waiting: list[str] = field(default_factory=list)  # task guids of READY/WAITING tasks with new specs
+    redefined: set[str] = field(default_factory=set)  # of those, the ones changed in more than name, lane, form...
     steps: list = field(default_factory=list)  # (workflow, WorkflowDiff, new spec)
 
 
@@ -48,9 +49,24 @@ def _element(task_spec) -> str:
     return getattr(task_spec, "bpmn_id", None) or task_spec.name
 
 
+def _real_changes(spec_diff: SpecDiff, spec, changes) -> set[str]:
+    """What changed in a task spec, not counting an event definition that differs only by the
+    element's name (SpiffWorkflow names a timer's definition after its element; a message's
+    definition carries the message name, which does count)."""
+    found = set(changes)
+    new = spec_diff.alignment.get(spec)
+    if "event_definition" in found and new is not None:
+        old_def, new_def = REGISTRY.convert(spec.event_definition), REGISTRY.convert(new.event_definition)
+        if old_def.get("name") == spec.bpmn_name and new_def.get("name") == new.bpmn_name:
+            old_def.pop("name"), new_def.pop("name")
+            if old_def == new_def:
+                found.discard("event_definition")
+    return found
+
+
 def _check(plan: Plan, workflow, spec_diff: SpecDiff, visited: set[str]) -> None:
     process = workflow.spec.name
-    changed = {spec: set(changes) for spec, changes in spec_diff.changed.items()}
+    changed = {spec: _real_changes(spec_diff, spec, changes) for spec, changes in spec_diff.changed.items()}
     removed = set(spec_diff.removed)
     seen = set()
     for task in workflow.tasks.values():
@@ -60,6 +76,8 @@ def _check(plan: Plan, workflow, spec_diff: SpecDiff, visited: set[str]) -> None
             plan.blockers.append(Blocker(process, _element(spec), spec.bpmn_name or "", "removed", state))
         elif spec in changed and task.has_state(WAITING):
             plan.changed_waiting.append(str(task.id))
+            if changed[spec] - HARMLESS:
+                plan.redefined.add(str(task.id))
         elif spec in changed and task.has_state(REACHED) and spec.bpmn_id and changed[spec] - HARMLESS:
             plan.blockers.append(Blocker(process, spec.bpmn_id, spec.bpmn_name or "", "changed", state,
                                          tuple(sorted(changed[spec]))))
@@ -104,20 +122,29 @@ def plan(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
 
 
 def migrate(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
-    """Move the workflow onto the new spec when the plan has no blockers (otherwise leave it)."""
+    """Move the workflow onto the new spec when the plan has no blockers (otherwise leave it).
+
+    SpiffWorkflow resets every READY and WAITING task (to re-predict what follows them), which
+    gives each its parent's data and empties its internal state. Both are put back afterwards: a
+    multi-instance child keeps its item and index, a task its data; only a waiting event whose own
+    definition changed (not merely its name, lane or form) starts afresh, so a changed timer
+    computes its due time again while a renamed one keeps it."""
     result = plan(workflow, new_spec, new_subspecs, visited)
     if result.blockers:
         return result
-    changed = set(result.changed_waiting)
-    timers = {task.id: copy.deepcopy(task.internal_data) for one, _diff, _spec in result.steps
-              for task in one.tasks.values() if task.state == TaskState.WAITING and str(task.id) not in changed}
+    kept = {task.id: (copy.deepcopy(task.data), copy.deepcopy(task.internal_data))
+            for one, _diff, _spec in result.steps for task in one.tasks.values() if task.has_state(WAITING)}
     for one, workflow_diff, spec in result.steps:
         migrate_workflow(workflow_diff, one, spec)
     workflow.subprocess_specs = dict(new_subspecs)
     for one, _diff, _spec in result.steps:
         for task in one.tasks.values():
-            if task.id in timers and task.state == TaskState.WAITING:
-                task.internal_data = timers[task.id]
+            if task.id not in kept or not task.has_state(WAITING):
+                continue
+            data, internal = kept[task.id]
+            task.data = data
+            if not (task.state == TaskState.WAITING and str(task.id) in result.redefined):
+                task.internal_data = internal
     stray = [(one.spec.name, task.task_spec.name) for one, _diff, _spec in result.steps
              for task in one.tasks.values() if one.spec.task_specs.get(task.task_spec.name) is not task.task_spec]
     if stray:

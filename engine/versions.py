@@ -64,12 +64,17 @@ def _ns(tag) -> str:
     return etree.QName(tag).namespace or "" if isinstance(tag, str) else ""
 
 
+# Children whose id is what the engine reads (a multi-instance item is the variable named by its id)
+KEEP_ID = frozenset({"inputDataItem", "outputDataItem"})
+
+
 def _canonical(node) -> str:
-    """Tag, attributes (sorted) and text of a subtree, ids left out."""
+    """Tag, attributes (sorted) and text of a subtree, ids left out (but those in KEEP_ID)."""
     if not isinstance(node.tag, str):
         return ""
+    keep_id = local(node.tag) in KEEP_ID
     attrs = ",".join(f"{local(k)}={v}" for k, v in sorted(node.attrib.items())
-                     if local(k) != "id" and DEFAULTS.get(local(k)) != v)
+                     if (keep_id or local(k) != "id") and DEFAULTS.get(local(k)) != v)
     inner = "".join(_canonical(child) for child in node)
     return f"<{local(node.tag)} {attrs}>{(node.text or '').strip()}{inner}</>"
 
@@ -138,6 +143,16 @@ def _is_element(node) -> bool:
             and _ns(node.tag) == BPMN and local(parent.tag) in CONTAINERS and local(node.tag) not in ARTIFACTS)
 
 
+def _name_messages(root) -> None:
+    """Messages are declared outside the processes and matched by name: give every reference
+    (messageRef) the name it points to, so a renamed message changes the events that use it."""
+    names = {m.get("id"): m.get("name", "") for m in root.iter(f"{{{BPMN}}}message")}
+    for node in root.iter():
+        ref = node.get("messageRef") if isinstance(node.tag, str) else None
+        if ref is not None:
+            node.set("messageName", names.get(ref, ""))
+
+
 def elements(xml_texts, forms: dict | None = None) -> dict[tuple[str, str], Element]:
     """Every flow element, flow and lane of the given BPMN documents, keyed by (process, id)."""
     found: dict[tuple[str, str], Element] = {}
@@ -147,6 +162,7 @@ def elements(xml_texts, forms: dict | None = None) -> dict[tuple[str, str], Elem
             root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
         except etree.XMLSyntaxError:
             continue
+        _name_messages(root)
         for process in root.iter(f"{{{BPMN}}}process"):
             pid = process.get("id", "")
             lanes = {}

@@ -10,15 +10,37 @@ from .definition import read_definition
 from .keywords import check_ui_keys
 from .parser import OPTION_WIDGETS, join
 
+MAX_DEPTH = 64  # levels of nesting in a form file: far beyond any real form, well within Python's recursion
+
+
+def too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    """Whether a JSON value nests deeper than `limit` levels (measured without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _depth_problem(*values) -> list[str]:
+    if any(value is not None and too_deep(value) for value in values):
+        return [f"the form nests more than {MAX_DEPTH} levels deep"]
+    return []
+
 
 def check_form(name: str, schema: dict, ui: dict | None = None) -> list[str]:
     """Problems with a form definition, each naming the field path, e.g.
     "field 'plan_items[].deadline': unsupported keyword 'patternProperties'"."""
-    return read_definition(schema, ui)[1]
+    return _depth_problem(schema, ui) or read_definition(schema, ui)[1]
 
 
 def check_ui(ui: dict) -> list[str]:
     """Problems with a UI schema on its own (which fields exist is only known with the schema)."""
+    if deep := _depth_problem(ui):
+        return deep
     problems: list[str] = []
     _walk_ui(ui, "", problems)
     return problems

@@ -166,4 +166,5 @@ ZH_ADMIN = {
     "This model has no diagram layout (BPMNDiagram), so the editor cannot draw it. Upload a .bpmn file exported "
     "with its diagram from a modeling tool.":
         "该模型没有图形布局（BPMNDiagram），编辑器无法显示。请上传从建模工具导出的、带图形布局的 .bpmn 文件。",
+    "%(what)s nests too deeply.": "%(what)s 嵌套过深。",
 }

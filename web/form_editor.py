@@ -35,6 +35,8 @@ def parse(text: str, what: str) -> tuple[dict | None, list[str]]:
         value = json.loads(text)
     except ValueError as exc:
         return None, [_("%(what)s is not valid JSON: %(error)s", what=what, error=str(exc))]
+    except RecursionError:
+        return None, [_("%(what)s nests too deeply.", what=what)]
     if not isinstance(value, dict):
         return None, [_("%(what)s must be a JSON object.", what=what)]
     return value, []
@@ -96,7 +98,9 @@ def edit(name: str):
 def preview():
     """The live preview: posted JSON {name, schema, ui_name, ui} -> {problems, html}."""
     require_admin()
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        body = {}
     name = str(body.get("name") or "form-schema.json")
     ui_name = str(body.get("ui_name") or ui_name_for(name))
     problems, html = check(name, str(body.get("schema") or ""), ui_name, str(body.get("ui") or ""))

@@ -24,6 +24,7 @@ from engine.versions import BPMN
 FORMS_DIR = "forms"
 _FORM_NAME = re.compile(r"^[\w\u4e00-\u9fff.-]{1,120}\.json$")
 _FILE_NAME = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")  # an NCName that is safe in a URL path
 
 
 def get_draft(session: Session, process_id: str) -> ProcessDraft | None:
@@ -87,7 +88,12 @@ def _defines(tree, process_id: str) -> bool:
 def save_draft(session: Session, process_id: str, xml: str, actor: User, source: str = "editor") -> ProcessDraft:
     """Keep the edited BPMN as the process's draft (well-formed XML defining the process)."""
     require_admin(actor, "edit process models")
-    tree = bpmn.parse_xml("draft.bpmn", xml.encode("utf-8"))
+    try:
+        content = xml.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a client: not text at all
+        raise DeploymentError([Problem("draft.bpmn", "the diagram contains characters that are not valid text")]) \
+            from None
+    tree = bpmn.parse_xml("draft.bpmn", content)
     if not _defines(tree, process_id):
         raise InvalidInput(f"The file does not define the process '{process_id}'.", process=process_id)
     draft = get_draft(session, process_id)
@@ -114,6 +120,10 @@ def upload_new(session: Session, file_name: str, content: bytes, actor: User) ->
     if not found:
         raise DeploymentError([Problem(file_name, "the file defines no BPMN process")])
     chosen = next((p for p in found if p.get("isExecutable") == "true"), found[0]).get("id")
+    if not PROCESS_ID.match(chosen):
+        raise DeploymentError([Problem(file_name, f"the process id '{chosen[:80]}' is not a plain name: use letters, "
+                                                  "digits, '_', '-' or '.', starting with a letter or '_' "
+                                                  "(at most 100 characters)", chosen[:80])])
     if get_draft(session, chosen) is None and processes.latest_version(session, chosen, required=False) is None:
         name = _FILE_NAME.sub("_", PurePosixPath(file_name or "").name) or f"{chosen}.bpmn"
         if not name.endswith(bpmn.BPMN_SUFFIXES):
@@ -149,6 +159,8 @@ def save_form(session: Session, process_id: str, name: str, text: str, actor: Us
         json.loads(text)
     except ValueError as exc:
         raise InvalidInput(f"{name} is not valid JSON: {exc}", errors={"text": str(exc)}) from None
+    except RecursionError:
+        raise InvalidInput(f"{name} nests too deeply.", errors={"text": "depth"}) from None
     draft = get_draft(session, process_id)
     if draft is None:
         _file, xml, _none = current(session, process_id)

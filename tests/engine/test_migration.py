@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from engine import clock
+from engine import clock, repository
 from engine.errors import PermissionDenied
 from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskState, Timer
 from engine.services import migration, processes, tasks
@@ -197,3 +197,55 @@ def test_only_administrators_move_instances(session, make_user, plan_setup):
     clerk = make_user("clerk")
     with pytest.raises(PermissionDenied):
         migration.migrate_version(session, "plan", 1, 2, clerk)
+
+
+def test_open_multi_instance_children_keep_their_items(session, admin, start, make_user):
+    """SpiffWorkflow resets waiting tasks when it migrates; each open child must keep its deputy
+    and index, so the remaining opinions complete and are collected under the right keys."""
+    files = bundle("mi_timer")
+    processes.deploy(session, files, admin)
+    deputies = {f"k{i}": make_user(f"dep{i}").username for i in range(3)}
+    instance = start("mi_timer", {"deputies": deputies})
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
+                           .order_by(HumanTask.id)).all()
+    tasks.complete_task(session, rows[0].id, {"text": "意见一"}, rows[0].assignee)
+    renamed = {k: v.decode().replace('name="汇总意见"', 'name="汇总全部意见"').encode() for k, v in files.items()}
+    processes.deploy(session, renamed, admin)
+    [outcome] = migration.migrate_version(session, "mi_timer", 1, 2, admin)
+    assert outcome.moved
+    session.expire_all()
+    left = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                   HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)).all()
+    assert [row.assignee.username for row in left] == ["dep1", "dep2"]
+    for number, row in enumerate(left, start=2):
+        tasks.complete_task(session, row.id, {"text": f"意见{number}"}, row.assignee)
+    session.expire_all()
+    summary = open_task(session, instance.id, "summarise")
+    assert summary.title.startswith("汇总全部意见")
+    data = repository.load(session, repository.get_instance(session, instance.id)).last_task.data
+    assert data["opinions"] == {"k0": "意见一", "k1": "意见2", "k2": "意见3"}
+
+
+def test_a_renamed_waiting_timer_keeps_its_due_time_and_a_changed_one_counts_again(session, admin, start,
+                                                                                     make_user):
+    make_user("dept", groups=["被评议部门"])
+    files = bundle("timers")
+    text = files["timers/timers.bpmn"].decode().replace(
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">remind_at</bpmn:timeDate>',
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P10D"</bpmn:timeDuration>')
+    processes.deploy(session, {**files, "timers/timers.bpmn": text.encode()}, admin)
+    clock.set_now(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    instance = start("rectify", {"issued_on": "2026-03-01"})
+    due = timers_of(session, instance.id)
+    assert due["remind"] == datetime(2026, 3, 12, 1, 0, tzinfo=UTC)
+
+    renamed = text.replace('name="到期前7天提醒"', 'name="到期前七天提醒"')
+    processes.deploy(session, {**files, "timers/timers.bpmn": renamed.encode()}, admin)
+    clock.set_now(datetime(2026, 3, 8, 1, 0, tzinfo=UTC))
+    assert migration.migrate_version(session, "rectify", 1, 2, admin)[0].moved
+    assert timers_of(session, instance.id) == due  # a new name is no new timer
+
+    longer = renamed.replace('"P10D"', '"P12D"')
+    processes.deploy(session, {**files, "timers/timers.bpmn": longer.encode()}, admin)
+    assert migration.migrate_version(session, "rectify", 2, 3, admin)[0].moved
+    assert timers_of(session, instance.id)["remind"] == datetime(2026, 3, 20, 1, 0, tzinfo=UTC)  # counted from now

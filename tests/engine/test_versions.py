@@ -105,3 +105,17 @@ def test_the_version_list_counts_instances_and_names_deployers(session, admin, m
     assert v1.diff is None and changes(v2.diff) == {"review": ("name",)}
     with pytest.raises(PermissionDenied):
         version_service.overview(session, make_user("clerk"))
+
+
+def test_a_renamed_message_and_a_renamed_multi_instance_item_are_changes():
+    """Messages are declared outside the process and matched by name; a multi-instance item is the
+    variable its id names. Both change what runs, so both show as changes of the elements using them."""
+    text = (DATA / "message" / "message.bpmn").read_text()
+    renamed = text.replace('name="plan_submitted"', 'name="plan_sent"')
+    found = changes(versions.diff([text], [renamed]))
+    assert found and set(found.values()) == {("event",)}
+
+    mi = (DATA / "mi_timer" / "mi_timer.bpmn").read_text()
+    item = mi.replace('<bpmn:inputDataItem id="deputy" name="deputy"/>',
+                      '<bpmn:inputDataItem id="member" name="deputy"/>')
+    assert list(changes(versions.diff([mi], [item]))) == ["opinion"]

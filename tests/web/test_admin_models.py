@@ -225,3 +225,27 @@ def test_every_post_needs_the_csrf_token(database_url, sessions, tmp_path, world
                 assert client.post(url, json={"xml": APPROVAL}, headers=JSON).status_code == 400, url
     finally:
         app.extensions["pingyi.engine"].dispose()
+
+
+def test_odd_input_is_refused_clearly_and_saves_nothing(client, login, world, session):
+    login("boss")
+    deep = "[" * 100_000
+    preview = client.post("/processes/forms/preview", headers=JSON, json={"name": "x-schema.json", "schema": deep})
+    assert preview.status_code == 200 and "嵌套过深" in preview.get_json()["problems"][0]
+    nested: dict = {"type": "string"}
+    for level in range(400):  # valid JSON, but a form no one could fill in
+        nested = {"type": "object", "properties": {f"f{level}": nested}}
+    too_deep = client.post("/processes/forms/preview", headers=JSON,
+                           json={"name": "x-schema.json", "schema": json.dumps(nested)}).get_json()
+    assert any("64" in p for p in too_deep["problems"]) and too_deep["html"] == ""
+    assert client.post("/processes/forms/preview", headers=JSON, json=[1]).status_code == 200
+    upload = client.post("/processes/approval/forms", headers=JSON,
+                         data={"file": (io.BytesIO(deep.encode()), "deep-schema.json")})
+    assert upload.status_code == 400
+    surrogate = client.post("/processes/approval/draft", headers=JSON,
+                            data='{"xml": "<a>\\ud800</a>"}', content_type="application/json")  # a lone surrogate
+    assert surrogate.status_code == 422 and not surrogate.get_json()["saved"]
+    odd = APPROVAL.replace('<bpmn:process id="approval"', '<bpmn:process id="a/b"')
+    refused = client.post("/processes/upload", data={"file": (io.BytesIO(odd.encode()), "odd.bpmn")})
+    assert refused.status_code == 422 and "a/b" in refused.get_data(as_text=True)
+    assert rows(session, select(ProcessDraft.id)) == []
