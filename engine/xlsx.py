@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 MAX_ROWS = 1_048_576          # Excel's limit, header included
 MAX_CELL = 32_767             # characters in one cell
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_SHEET_BYTES = 2**31 - 2**20  # a zip entry without zip64 stays under 2 GiB (with room for the closing tags)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not XML text
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -103,7 +104,8 @@ def row(values) -> str:
 
 
 def stream(sheet_name: str, header: list[str], rows: Iterable[list], chunk: int = 256 * 1024) -> Iterator[bytes]:
-    """The workbook's bytes, a block at a time; rows past Excel's limit are left out."""
+    """The workbook's bytes, a block at a time; rows past Excel's limit, or past what a zip entry
+    without zip64 holds (which not every spreadsheet program reads), are left out."""
     pipe = _Pipe()
     # level 1: a third of the deflate time of the default for a file about 1.5 times larger
     archive = zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
@@ -115,11 +117,14 @@ def stream(sheet_name: str, header: list[str], rows: Iterable[list], chunk: int 
     yield pipe.drain()
     with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
         parts = [_SHEET_START, "<row>", *(cell(h, ' s="1"') for h in header), "</row>"]
-        size, written = 0, 1
+        size, written, budget = 0, 1, MAX_SHEET_BYTES
         for values in rows:
             if written >= MAX_ROWS:
                 break
             line = row(values)
+            budget -= 4 * len(line)  # at most 4 UTF-8 bytes a character
+            if budget < 0:
+                break
             parts.append(line)
             size += len(line)
             written += 1

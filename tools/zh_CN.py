@@ -23,6 +23,8 @@ ZH = {
     # WTForms and the dynamic forms
     "This field is required.": "此项必填。",
     "Invalid input.": "输入无效。",
+    "Some of the input cannot be stored (an invisible control character, or a number out of range). Please check "
+    "it and try again.": "部分输入无法保存（含有不可见的控制字符，或数字超出范围），请检查后重试。",
     "Invalid email address.": "电子邮箱格式不正确。",
     "Not a valid date value.": "日期格式不正确。",
     "Not a valid datetime value.": "日期时间格式不正确。",

@@ -7,14 +7,24 @@ from flask import Flask, send_from_directory
 from flask_babel import format_datetime, get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 import forms
 from web import db
 from web.config import build_config
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` up to the largest id an INTEGER column holds: a longer number is a 404, not a
+    database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(build_config(app.instance_path, config))
     if app.config["PROXY_HOPS"]:  # client addresses (rate limits) and https links come from the proxy
         hops = app.config["PROXY_HOPS"]

@@ -27,15 +27,15 @@ bp.before_request(audit_filters.readers_only)
 
 
 def _per_page() -> int:
-    return request.args.get("per_page", 50, type=int) or 50
+    return audit_filters.number("per_page") or 50
 
 
 @bp.get("/")
 def index():
     session = get_session()
     f = audit_filters.event_filter()
-    page = history.search(session, f, before=request.args.get("before", type=int),
-                          after=request.args.get("after", type=int), per_page=_per_page())
+    page = history.search(session, f, before=audit_filters.number("before"),
+                          after=audit_filters.number("after"), per_page=_per_page())
     auditor.viewed("history_search", filters=f.as_details(), rows=len(page.entries))
     return render_template("audit/index.html", f=f, page=page, processes=list_latest(session),
                            event_types=audit_filters.event_types(), query=audit_filters.query_args())
@@ -54,7 +54,7 @@ def event(seq: int):
 def instances():
     session = get_session()
     f = audit_filters.instance_filter()
-    page = instance_list.page(session, f, before=request.args.get("before", type=int), per_page=_per_page())
+    page = instance_list.page(session, f, before=audit_filters.number("before"), per_page=_per_page())
     auditor.viewed("instance_list", filters=f.as_details(), rows=len(page.rows))
     return render_template("audit/instances.html", f=f, page=page, processes=list_latest(session),
                            statuses=audit_filters.status_names(), query=audit_filters.query_args())
@@ -62,8 +62,8 @@ def instances():
 
 @bp.get("/report")
 def report():
-    department = (request.args.get("department") or "").strip()[:128]
-    year = request.args.get("year", type=int)
+    department = audit_filters.text("department") or ""
+    year = audit_filters.year()
     found = None
     if department:
         found = who_touched.who_touched(get_session(), department, year)

@@ -22,32 +22,49 @@ def readers_only():
     require_history_reader(current_user)
 
 
-def _text(name: str, limit: int = 128) -> str | None:
-    return (request.args.get(name) or "").strip()[:limit] or None
+MAX_ID = 2**31 - 1                                   # the largest id an INTEGER column holds
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # dates and years outside are no filter at all
+# The query parameters the pages carry into their page, export and report links (nothing else)
+FILTERS = ("process", "department", "year", "actor", "type", "since", "until", "instance", "status", "q",
+           "per_page")
 
 
-def _int(name: str) -> int | None:
+def text(name: str, limit: int = 128) -> str | None:
+    return (request.args.get(name) or "").replace("\x00", "").strip()[:limit] or None
+
+
+def number(name: str) -> int | None:
+    """A positive id-sized integer written in ASCII digits, else None."""
     value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    found = int(value)
+    return found if 0 < found <= MAX_ID else None
+
+
+def year(name: str = "year") -> int | None:
+    found = number(name)
+    return found if found is not None and EARLIEST.year <= found <= LATEST.year else None
 
 
 def _date(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, "").strip())
+        found = date.fromisoformat(request.args.get(name, "").strip())
     except ValueError:
         return None
+    return found if EARLIEST <= found <= LATEST else None
 
 
 def event_filter() -> EventFilter:
-    return EventFilter(process_id=_text("process", 255), department=_text("department"), year=_int("year"),
-                       actor=_text("actor"), event_type=_text("type", 64), since=_date("since"),
-                       until=_date("until"), instance_id=_int("instance"))
+    return EventFilter(process_id=text("process", 255), department=text("department"), year=year(),
+                       actor=text("actor"), event_type=text("type", 64), since=_date("since"),
+                       until=_date("until"), instance_id=number("instance"))
 
 
 def instance_filter() -> InstanceFilter:
-    status = _text("status", 16)
-    return InstanceFilter(process_id=_text("process", 255), status=status if status in set(InstanceStatus) else None,
-                          year=_int("year"), department=_text("department"), search=_text("q", 100))
+    status = text("status", 16)
+    return InstanceFilter(process_id=text("process", 255), status=status if status in set(InstanceStatus) else None,
+                          year=year(), department=text("department"), search=text("q", 100))
 
 
 def event_types() -> list[tuple[str, str]]:
@@ -74,4 +91,4 @@ def export_words() -> exports.Words:
 
 def query_args() -> dict:
     """The current filters, to carry into page, export and report links (without the page position)."""
-    return {k: v for k, v in request.args.items() if k not in ("before", "after") and v}
+    return {k: v for k, v in request.args.items() if k in FILTERS and v}

@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
@@ -45,11 +46,32 @@ def respond(status: int, message: str, reference: str | None = None, errors: dic
     return render_template("errors/error.html", status=status, message=message, reference=reference), status
 
 
+def _unstorable():
+    return respond(400, _("Some of the input cannot be stored (an invisible control character, or a number "
+                          "out of range). Please check it and try again."))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
         errors = getattr(exc, "errors", None)
         return respond(exc.status, user_message(exc), errors=errors)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """Nobody types NUL; PostgreSQL cannot store it, so a form carrying one is refused before
+        anything runs (the engine would otherwise fail half-way through a step)."""
+        if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
+            return None
+        if request.is_json:
+            carried = b"\\u0000" in request.get_data(cache=True) or b"\x00" in request.get_data(cache=True)
+        else:
+            carried = any("\x00" in value for _key, values in request.form.lists() for value in values)
+        return _unstorable() if carried else None
+
+    @app.errorhandler(DataError)
+    def data_error(exc: DataError):  # e.g. PostgreSQL refuses NUL characters and numbers out of range
+        return _unstorable()
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -4,9 +4,32 @@ from datetime import datetime
 
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from engine import clock
 from engine.db import Base, UTCDateTime
+
+UNREADABLE = "__unreadable__"
+
+
+class AuditJSON(TypeDecorator):
+    """JSON that reads a value edited into invalid JSON as {UNREADABLE: its text} instead of failing:
+    a tampered audit row must still load, to be shown (and reported) as tampered."""
+
+    impl = JSON
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        decode = self.load_dialect_impl(dialect).dialect_impl(dialect).result_processor(dialect, coltype)
+        if decode is None:  # the driver decodes (PostgreSQL, whose json type refuses invalid text anyway)
+            return None
+
+        def process(value):
+            try:
+                return decode(value)
+            except ValueError:
+                return {UNREADABLE: value}
+        return process
 
 
 class AuditEvent(Base):
@@ -33,9 +56,9 @@ class AuditEvent(Base):
     task_guid: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(255))
     reason: Mapped[str | None] = mapped_column(Text)
-    data_before: Mapped[dict | None] = mapped_column(JSON)
-    data_after: Mapped[dict | None] = mapped_column(JSON)
-    details: Mapped[dict | None] = mapped_column(JSON)
+    data_before: Mapped[dict | None] = mapped_column(AuditJSON)
+    data_after: Mapped[dict | None] = mapped_column(AuditJSON)
+    details: Mapped[dict | None] = mapped_column(AuditJSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -199,3 +199,24 @@ def test_only_auditors_and_administrators_reach_the_audit_pages(client, login, r
     client.post("/logout")
     login("boss")
     assert client.get("/audit/").status_code == 200 and 'href="/audit/"' in text(client.get("/"))
+
+
+@pytest.mark.parametrize("query", [
+    "year=9999", "year=1", "year=-1", "year=%C2%B2", "instance=%C2%B2", "year=" + "9" * 20, "until=9999-12-31",
+    "since=0001-01-01", "before=" + "9" * 20, "after=" + "9" * 20, "per_page=" + "9" * 20, "kind=x",
+    "_method=POST", "department=%00", "type=" + "x" * 500, "since=2026-13-01",
+])
+def test_odd_query_strings_are_no_filter_and_no_error(client, login, record, query):
+    login("auditor")
+    for page in ("/audit/", "/audit/instances", "/audit/report?department=D01", "/audit/events.csv",
+                 "/audit/instances.xlsx"):
+        response = client.get(f"{page}{'&' if '?' in page else '?'}{query}")
+        assert response.status_code == 200, (page, query)
+        response.get_data()  # a stream must not fail half-way either
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, login, record):
+    login("auditor")
+    for url in ("/audit/events/" + "9" * 20, "/audit/instances/" + "9" * 20 + "/dossier.zip",
+                "/instances/2147483648", "/tasks/" + "9" * 20):
+        assert client.get(url).status_code == 404, url

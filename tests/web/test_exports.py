@@ -175,3 +175,8 @@ def test_json_stored_in_another_layout_is_intact_and_garbage_is_not(client, logi
     session.commit()
     rows = parse_csv(client.get(f"/audit/events.csv?instance={record.edu}"))
     assert [(r[0], r[11]) for r in rows[1:] if r[14] == "已被篡改"] == [(str(seq), '{"summary": ')]
+    check = client.get("/audit/verify?run=1").get_data(as_text=True)  # the pages read the row, and name it
+    assert 'data-intact="0"' in check and f"事件 {seq} 处断开" in check
+    search = client.get(f"/audit/?instance={record.edu}").get_data(as_text=True)
+    assert search.count("table-danger tampered") == 1 and f'data-seq="{seq}"' in search
+    assert "与其哈希值不符" in client.get(f"/audit/events/{seq}").get_data(as_text=True)

@@ -194,3 +194,16 @@ def test_admin_actions_need_a_reason(client, login, session, world):
     client.post("/logout")
     login("office")
     assert client.post(f"/instances/{instance_id}/resume", data={"reason": "x"}).status_code == 403
+
+
+def test_a_value_the_database_cannot_store_is_a_clear_refusal(client, login, session, world):
+    """Nobody types NUL and PostgreSQL cannot store it: such a form is refused in Chinese before the
+    engine runs (on PostgreSQL the step would otherwise fail half-way), and nothing is saved."""
+    login("office")
+    response = client.post("/start/plan", data={"department": "教育局\x00", "issued_on": "2026-03-01"})
+    assert response.status_code == 400 and "部分输入无法保存" in text(response)
+    api = client.post("/api/v1/instances", json={"process_id": "plan", "data": {"department": "a\u0000"}})
+    assert api.status_code == 400 and api.get_json()["status"] == 400  # refused before anything reads it
+    session.expire_all()
+    assert session.scalars(select(ProcessInstance.id)).all() == []
+    session.commit()
