@@ -167,4 +167,7 @@ ZH_ADMIN = {
     "with its diagram from a modeling tool.":
         "该模型没有图形布局（BPMNDiagram），编辑器无法显示。请上传从建模工具导出的、带图形布局的 .bpmn 文件。",
     "%(what)s nests too deeply.": "%(what)s 嵌套过深。",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Show the whole diagram": "显示整个流程图",
 }

@@ -46,6 +46,7 @@ def labels() -> dict[str, str]:
         "problems": _("Problems"), "deploying": _("Deploying…"), "failed": _("The request failed:"),
         "confirmDeploy": _("Deploy the draft as a new version? New instances start on it; running ones stay on "
                            "their version."),
+        "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), "zoomFit": _("Show the whole diagram"),
         "leave": _("Leave without saving the draft?"), "otherFile": _("in another file"),
         "loadFailed": _("The diagram could not be opened."),
         "noLayout": _("This model has no diagram layout (BPMNDiagram), so the editor cannot draw it. Upload a "

@@ -61,6 +61,13 @@ def test_an_admin_edits_deploys_and_sees_problems_on_elements(open_page, session
     page.locator('[data-process="plan"]').get_by_role("link", name="编辑").click()
     expect(page.locator("#canvas")).to_have_attribute("data-ready", "true")
 
+    viewport = page.locator("#canvas svg g.viewport")
+    before = viewport.get_attribute("transform")
+    page.get_by_role("button", name="放大").click()
+    expect(viewport).not_to_have_attribute("transform", before)
+    page.get_by_role("button", name="显示整个流程图").click()
+    expect(viewport).to_have_attribute("transform", before)
+
     select_element(page, "confirm")
     name = page.get_by_label("名称", exact=True)
     name.fill("确认整改方案（新）")

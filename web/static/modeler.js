@@ -130,6 +130,36 @@
     if (button) { button.addEventListener("click", function () { action().catch(failed); }); }
   }
 
+  // The whole diagram when it fits at a readable size; a long one opens readable, at its start.
+  function startView(canvas) {
+    canvas.zoom("fit-viewport", "auto");
+    if (canvas.zoom() >= 0.6) { return; }
+    var inner = canvas.viewbox().inner;
+    canvas.zoom(0.8);
+    var view = canvas.viewbox();
+    canvas.viewbox({ x: inner.x - 130, y: inner.y + inner.height / 2 - view.height / 2,  // clear of the palette
+                     width: view.width, height: view.height });
+  }
+
+  function zoomButtons(canvas) {
+    var group = document.createElement("div");
+    group.className = "btn-group-vertical modeler-zoom";
+    group.setAttribute("role", "group");
+    [["+", L.zoomIn, function () { canvas.zoom(canvas.zoom() * 1.25); }],
+     ["−", L.zoomOut, function () { canvas.zoom(canvas.zoom() / 1.25); }],
+     ["⤢", L.zoomFit, function () { canvas.zoom("fit-viewport", "auto"); }]].forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-light border";
+      button.textContent = item[0];
+      button.title = item[1];
+      button.setAttribute("aria-label", item[1]);
+      button.addEventListener("click", item[2]);
+      group.appendChild(button);
+    });
+    box.appendChild(group);
+  }
+
   function start(descriptor) {
     modeler = new window.BpmnJS({ container: box, moddleExtensions: { spiffworkflow: descriptor } });
     modeler.on("import.parse.complete", keepDataReferences);
@@ -144,7 +174,8 @@
       .then(function (response) { return response.text(); })
       .then(function (text) { return modeler.importXML(text); })
       .then(function () {
-        modeler.get("canvas").zoom("fit-viewport", "auto");
+        startView(modeler.get("canvas"));
+        zoomButtons(modeler.get("canvas"));
         panel.show(null);
         box.setAttribute("data-ready", "true");
         wire("save-draft", save);
