@@ -155,3 +155,21 @@ def test_every_instance_of_a_version_reads_its_task_properties(session, deploy, 
         instance = start("lanes", {"issued_on": "2023-10-31", "deputies": ["dep01", "dep02"]})
         children = advance_to_deputies(session, instance, org)
         assert sorted(t.assignee.username for t in children) == ["dep01", "dep02"]
+
+
+def test_tasks_in_one_instance_are_the_inbox_tasks_of_that_instance(session, deploy, start, org, make_user):
+    """my_tasks_in answers from the instance's open tasks; it must list exactly what the inbox lists
+    for that instance: by group (lane), by name (assignee), held by someone else, or by no one."""
+    deploy("lanes")
+    people = [*org.values(), make_user("both", groups=["评议办", "被评议部门"]), make_user("nobody")]
+    instances = [start("lanes", {"issued_on": "2023-10-31", "deputies": ["dep01", "dep02"]}) for _ in range(3)]
+    advance_to_deputies(session, instances[0], org)
+    tasks.complete_task(session, open_tasks(session, instances[1])[0].id, {}, org["office"])
+    [held] = open_tasks(session, instances[1])
+    tasks.claim(session, held.id, org["edu"])
+    for person in people:
+        everything = tasks.my_tasks(session, person, limit=1000)
+        for instance in instances:
+            expected = sorted(t.id for t in everything if t.instance_id == instance.id)
+            assert [t.id for t in tasks.my_tasks_in(session, person, instance.id)] == expected, person.username
+    assert [t.id for t in tasks.my_tasks_in(session, org["health"], instances[1].id)] == [held.id]
