@@ -21,11 +21,24 @@ RESERVED = frozenset(HELPERS) | frozenset(SAFE_BUILTINS) | frozenset(GUARDS) | {
 
 
 def resolve_schema(schema: dict, task_data: dict) -> dict:
-    """Render Jinja in the schema with task data and expand `options_from_task_data_var`."""
+    """Render Jinja in the schema with task data and expand `options_from_task_data_var`.
+
+    Each string is rendered on its own (never the JSON text as a whole), so a value from task data
+    stays a value: a quote in a department's name can neither break the schema nor add rules to it."""
     text = json.dumps(schema, ensure_ascii=False)
     if "{{" in text or "{%" in text:
-        schema = json.loads(render_text(text, task_data))
+        schema = _render_strings(schema, task_data)
     return _expand_options(schema, task_data)
+
+
+def _render_strings(node, task_data):
+    if isinstance(node, str):
+        return render_text(node, task_data) if "{{" in node or "{%" in node else node
+    if isinstance(node, dict):
+        return {_render_strings(key, task_data): _render_strings(value, task_data) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_render_strings(value, task_data) for value in node]
+    return node
 
 
 def _expand_options(node, task_data):

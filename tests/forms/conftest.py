@@ -3,8 +3,6 @@ marks translated strings), a renderer for both macros, and the SpiffArena-style 
 the engine performs (Jinja with task data, then `options_from_task_data_var` expanded)."""
 from __future__ import annotations
 
-import json
-
 import jinja2
 import pytest
 
@@ -44,10 +42,17 @@ def render_view(env):
 
 def resolve_like_the_engine(schema: dict, task_data: dict) -> dict:
     """What engine/validation.py's resolve_schema does, without the engine's sandbox."""
-    text = json.dumps(schema, ensure_ascii=False)
-    if "{{" in text or "{%" in text:
-        text = jinja2.Environment().from_string(text).render(**task_data)
-    return _expand(json.loads(text), task_data)
+    return _expand(_render(schema, task_data), task_data)
+
+
+def _render(node, task_data):
+    if isinstance(node, str):
+        return jinja2.Environment().from_string(node).render(**task_data) if "{" in node else node
+    if isinstance(node, dict):
+        return {_render(k, task_data): _render(v, task_data) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_render(v, task_data) for v in node]
+    return node
 
 
 def _expand(node, task_data):

@@ -99,3 +99,15 @@ def test_unexpanded_options_take_their_choices_from_task_data():
     assert errors == {} and data["committee"] == "jkww"
     assert process(definition, FormData({**POST, "committee": "zz"}), TASK_DATA)[1] == {
         "committee": "Not a valid choice."}
+
+
+@pytest.mark.parametrize("department", ['教育"局', '", "enum": [false], "description": "', "a\\", "{{ 1 + 1 }}"])
+def test_task_data_in_jinja_stays_a_value(department):
+    """A title rendered from task data keeps the value as text: a quote can neither break the schema
+    nor add a rule to it (the schema is rendered string by string, not as JSON text)."""
+    schema = {"type": "object", "title": "确认{{ department }}的整改方案",
+              "properties": {"confirmed": {"type": "boolean", "title": "{{ department }}已确认"}}}
+    resolved = resolve_schema(schema, {"department": department})
+    assert resolved["title"] == f"确认{department}的整改方案"
+    assert resolved["properties"] == {"confirmed": {"type": "boolean", "title": f"{department}已确认"}}
+    assert validate(resolved, {"confirmed": True}) == {}
