@@ -78,6 +78,7 @@ ZH = {
     "Someone changed this process in the meantime; please reload and try again.": "流程已被他人更新，请刷新后重试。",
     "This task was already completed by %(by)s.": "该任务已由%(by)s完成。",
     "Some answers are missing or invalid.": "有内容未填写或填写有误。",
+    "This file is not attached to this task.": "该文件不是本任务的附件。",
     "The deployment was refused.": "部署未通过检查。",
     "The process stopped with an error.": "流程因错误而暂停。",
     "No process is waiting for this message.": "没有流程在等待这条消息。",

@@ -5,14 +5,16 @@ accepted here (so no CSRF token is needed): machine clients send `Authorization:
 """
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+import forms
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import HumanTask
-from engine.services import inbox, instances, tasks, tokens, views
-from web import auditor
+from engine.services import attachments, inbox, instances, tasks, tokens, views
+from web import auditor, formkit
 from web.db import get_session
 from web.openapi import document
 
@@ -103,6 +105,18 @@ def claim(task_id: int):
     return jsonify(task=task_json(task))
 
 
+def _refuse_foreign_files(session, task_id: int, data: dict) -> None:
+    """The task page's rule: a file field names attachments of this instance, nothing else."""
+    task = tasks.get_task(session, task_id)
+    spec = views.form_spec(session, task.instance.process_version_id, task.form_key, task.ui_form_key, {})
+    if not spec.schema or '"file"' not in json.dumps(spec.ui or {}):
+        return
+    known = {a.public_id for a in attachments.for_instance(session, task.instance_id)}
+    unknown = formkit.unknown_files(forms.parse_definition(spec.schema, spec.ui), known, data)
+    if unknown:
+        raise InvalidInput("Some answers are missing or invalid.", errors=unknown)
+
+
 @bp.post("/tasks/<int:task_id>/submit")
 @token_required
 def submit(task_id: int):
@@ -113,6 +127,7 @@ def submit(task_id: int):
     if g.api_user.is_auditor:
         raise PermissionDenied("Auditors change nothing.")
     session = get_session()
+    _refuse_foreign_files(session, task_id, data)
     task = tasks.complete_task(session, task_id, data, g.api_user, reason=body.get("reason"))
     session.commit()
     instance = task.instance

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import wtforms
 from flask import render_template_string, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -84,10 +85,7 @@ class FormKit:
         self.errors.extend(message for path, message in errors.items() if path not in located)
 
     def _unknown_files(self, data: dict) -> dict[str, str]:
-        """File fields may only name attachments of this instance."""
-        return {path: "unknown attachment" for path, value in _file_values(self.definition.fields, data, "")
-                if any(isinstance(i, str) and i not in self.files for i in (value if isinstance(value, list)
-                                                                            else [value]))}
+        return unknown_files(self.definition, self.files, data)
 
     def render_edit(self) -> Markup:
         if self.definition is None:
@@ -97,6 +95,16 @@ class FormKit:
 
     def render_readonly(self) -> Markup:
         return readonly(self.spec, self.values, self.files)
+
+
+def unknown_files(definition, files, data: dict) -> dict[str, str]:
+    """File fields may only name attachments of this instance (`files`: their public ids)."""
+    if definition is None:
+        return {}
+    return {path: _("This file is not attached to this task.")
+            for path, value in _file_values(definition.fields, data, "")
+            if any(not isinstance(i, str) or i not in files for i in (value if isinstance(value, list) else [value])
+                   if i not in (None, ""))}
 
 
 def _file_values(fields, data: dict, prefix: str):

@@ -51,7 +51,10 @@ def submit(task_id: int):
         page.files.append(stored)
         return stored
 
+    stored_before = len(page.files)
     formdata = formkit.with_uploads(request.form, request.files, store)
+    if len(page.files) > stored_before:
+        session.commit()  # uploaded files stay with the task even when the answers are sent back (as /files does)
     kit = formkit.FormKit(page.form, formdata, page.values, page.files)
     if request.form.get("_action") == "draft":
         tasks.save_draft(session, task_id, kit.partial_data(), current_user)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 import forms
-from engine.models import Attachment, HumanTask, ProcessInstance, TaskState
-from engine.services import processes
+from engine.models import Attachment, HumanTask, ProcessInstance, TaskState, User
+from engine.services import processes, tokens
 from tests.conftest import bundle
 from tests.web.conftest import PASSWORD, text
 
@@ -207,3 +207,41 @@ def test_a_value_the_database_cannot_store_is_a_clear_refusal(client, login, ses
     session.expire_all()
     assert session.scalars(select(ProcessInstance.id)).all() == []
     session.commit()
+
+
+def test_a_file_sent_with_answers_that_come_back_stays_attached(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    client.post(f"/tasks/{task.id}/claim")
+    bad = client.post(f"/tasks/{task.id}", data={"summary": "短", "items-0-problem": "课后服务",
+                                                 "items-0-deadline": "2023-12-31",
+                                                 "evidence__upload": (io.BytesIO(PDF), "方案.pdf")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "方案.pdf" in text(bad)
+    [kept] = all_of(session, Attachment, "public_id", "filename")
+    assert kept.filename == "方案.pdf" and kept.public_id in text(bad)  # offered again in the form
+    again = client.post(f"/tasks/{task.id}", data={"summary": "成立整改专班，逐条整改", "items-0-problem": "课后服务",
+                                                   "items-0-deadline": "2023-12-31", "evidence": kept.public_id})
+    assert again.status_code == 302 and the_task(session).state == TaskState.COMPLETED
+
+
+def test_the_api_refuses_files_that_are_not_attached_to_the_instance(client, login, session, world):
+    start_plan(client, login)
+    start_plan(client, login)
+    first, second = [t.id for t in all_of(session, HumanTask, "id")]
+    login("dept")
+    client.post(f"/tasks/{first}/files", data={"file": (io.BytesIO(PDF), "方案.pdf")},
+                content_type="multipart/form-data")
+    [theirs] = all_of(session, Attachment, "public_id")
+    dept = session.get(User, world["dept"])
+    secret = tokens.create_token(session, dept, "api", dept)[1]
+    session.commit()
+    answers = {"summary": "成立整改专班，逐条整改", "items": [{"problem": "课后服务", "deadline": "2023-12-31"}]}
+    for files in ([theirs.public_id], ["not-an-attachment"]):
+        response = client.post(f"/api/v1/tasks/{second}/submit", headers={"Authorization": f"Bearer {secret}"},
+                               json={"data": {**answers, "evidence": files}})
+        assert response.status_code == 400 and "evidence" in response.get_json()["errors"], files
+    ok = client.post(f"/api/v1/tasks/{first}/submit", headers={"Authorization": f"Bearer {secret}"},
+                     json={"data": {**answers, "evidence": [theirs.public_id]}})
+    assert ok.status_code == 200
