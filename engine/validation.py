@@ -115,7 +115,10 @@ def check_fields(schema: dict, clean: dict) -> None:
 
 def validate_submission(forms: dict, task_row, spiff_task, data: dict) -> dict:
     """JSON-safe, schema-checked data for this task, or InvalidInput naming each bad field."""
-    clean = json_safe(data)
+    try:
+        clean = json_safe(data)
+    except RecursionError:
+        raise InvalidInput("The answers are nested too deeply.") from None
     schema = (forms or {}).get(task_row.form_key) if task_row.form_key else None
     check_fields(schema or {}, clean)
     if schema:

@@ -42,10 +42,21 @@ def token_required(view):
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise InvalidInput("The request body is nested too deeply.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The request body must be a JSON object.")
     return body
+
+
+def _text(body: dict, name: str) -> str | None:
+    """An optional text member of the body (a number or an object there is refused, naming it)."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be text.", errors={name: "text"})
+    return value
 
 
 def task_json(task: HumanTask) -> dict:
@@ -66,8 +77,8 @@ def start_instance():
     if not isinstance(data, dict):
         raise InvalidInput("'data' must be an object.", errors={"data": "object"})
     session = get_session()
-    instance = instances.start_by_user(session, str(body.get("process_id", "")), g.api_user, data,
-                                       title=body.get("title"), business_key=body.get("business_key"))
+    instance = instances.start_by_user(session, _text(body, "process_id") or "", g.api_user, data,
+                                       title=_text(body, "title"), business_key=_text(body, "business_key"))
     session.commit()
     mine = [task_json(t) for t in tasks.my_tasks_in(session, g.api_user, instance.id)]
     return jsonify(id=instance.id, process_id=instance.process_id, status=instance.status, tasks=mine), 201
@@ -128,7 +139,7 @@ def submit(task_id: int):
         raise PermissionDenied("Auditors change nothing.")
     session = get_session()
     _refuse_foreign_files(session, task_id, data)
-    task = tasks.complete_task(session, task_id, data, g.api_user, reason=body.get("reason"))
+    task = tasks.complete_task(session, task_id, data, g.api_user, reason=_text(body, "reason"))
     session.commit()
     instance = task.instance
     following = tasks.next_task_for(session, g.api_user, task.instance_id)

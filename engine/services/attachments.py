@@ -22,7 +22,7 @@ from engine import audit
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.models import Attachment, User
 from engine.permissions import can_view_instance, can_work_on
-from engine.services.tasks import get_task, require_open
+from engine.services.tasks import get_task, require_workable
 
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -130,7 +130,7 @@ def store(session: Session, storage: Path, task_id: int, filename: str, stream, 
           field: str = "", max_size: int = DEFAULT_MAX_SIZE) -> Attachment:
     """Save an uploaded file for an open task its uploader may work on."""
     task = get_task(session, task_id)
-    require_open(task)
+    require_workable(task)
     if not can_work_on(session, task, actor) and not actor.is_admin:
         raise PermissionDenied("You may not add files to this task.", task=task.title)
     saved = write_file(storage, filename, stream, field=field, max_size=max_size)
@@ -172,7 +172,7 @@ def remove(session: Session, public_id: str, actor: User) -> None:
     task = get_task(session, attachment.human_task_id) if attachment.human_task_id else None
     if task is None or attachment.uploaded_by_id != actor.id:
         raise PermissionDenied("Only the uploader may remove a file, while its task is open.")
-    require_open(task)
+    require_workable(task)
     session.delete(attachment)
     session.flush()
     audit.record(session, "attachment_removed", actor, instance=task.instance, task_guid=task.task_guid,

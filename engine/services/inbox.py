@@ -31,8 +31,11 @@ class InboxQuery:
         return InboxQuery(
             tab=self.tab if self.tab in TABS else "mine", search=(self.search or "").strip()[:100],
             process_id=self.process_id or None, due=self.due if self.due in ("overdue", "soon") else None,
-            sort=self.sort if self.sort in SORTS else "due", page=max(1, int(self.page or 1)),
+            sort=self.sort if self.sort in SORTS else "due", page=min(PAGE_MAX, max(1, int(self.page or 1))),
             per_page=min(PER_PAGE_MAX, max(5, int(self.per_page or 20))))
+
+
+PAGE_MAX = 100_000  # beyond any inbox; keeps the OFFSET a number every database takes
 
 
 @dataclass

@@ -32,6 +32,15 @@ def get_task(session: Session, task_id: int, refresh: bool = False) -> HumanTask
     return task
 
 
+def require_workable(task: HumanTask) -> None:
+    """An open task of a running instance: a suspended (or ended) one is frozen, so its tasks are not
+    claimed, released, reassigned, drafted or given files either."""
+    require_open(task)
+    if task.instance.status not in WORKABLE:
+        raise Conflict(f"The process is {task.instance.status}; its tasks cannot be changed now.",
+                       status=task.instance.status)
+
+
 def require_open(task: HumanTask) -> None:
     if task.state == TaskState.COMPLETED:
         who = task.completed_by.display_name if task.completed_by else None
@@ -67,7 +76,7 @@ def my_tasks(session: Session, user: User, limit: int = 50, offset: int = 0) -> 
 
 def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     task = get_task(session, task_id)
-    require_open(task)
+    require_workable(task)
     if task.assignee_id == actor.id:
         return task
     if not actor.is_admin and not (actor.is_active and not actor.is_auditor and is_candidate(session, task, actor)):
@@ -90,7 +99,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
 
 def unclaim(session: Session, task_id: int, actor: User, reason: str | None = None) -> HumanTask:
     task = get_task(session, task_id)
-    require_open(task)
+    require_workable(task)
     if task.assignee_id is None:
         return task
     if task.assignee_id != actor.id:
@@ -112,6 +121,8 @@ def reassign(session: Session, task_id: int, to_username: str, actor: User, reas
     reason = require_reason(reason, "reassign a task")
     task = get_task(session, task_id)
     require_open(task)
+    if not actor.is_admin:  # an administrator may hand on the work of a suspended instance
+        require_workable(task)
     target = get_user(session, to_username)
     if not target.is_active or target.is_auditor:
         raise InvalidInput(f"{target.display_name} cannot take tasks.", errors={"assignee": "inactive"})
@@ -202,7 +213,7 @@ def _complete_once(session, task, instance, data, actor, reason, override) -> Hu
 def save_draft(session: Session, task_id: int, data: dict, actor: User) -> HumanTask:
     """Keep partial input on an open task without completing it (no validation)."""
     task = get_task(session, task_id)
-    require_open(task)
+    require_workable(task)
     if not can_work_on(session, task, actor):
         raise PermissionDenied("This task is not yours.", task=task.title)
     if not isinstance(data, dict):

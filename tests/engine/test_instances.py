@@ -153,6 +153,13 @@ def test_suspend_resume_terminate(session, deploy, start, people, admin):
     assert instance.status == "suspended"
     with pytest.raises(Conflict):
         tasks.complete_task(session, draft.id, {"title": "暂停中"}, people["drafter"])
+    for frozen in (lambda: tasks.claim(session, draft.id, people["drafter"]),
+                   lambda: tasks.unclaim(session, draft.id, people["drafter"]),
+                   lambda: tasks.save_draft(session, draft.id, {"title": "暂停中"}, people["drafter"]),
+                   lambda: tasks.reassign(session, draft.id, "admin", people["drafter"], "出差")):
+        with pytest.raises(Conflict):  # a suspended instance is frozen for its participants
+            frozen()
+    assert draft.assignee_id is None and draft.draft is None
     instances.resume(session, instance.id, admin, "改革完成")
     assert instance.status == "running"
     tasks.complete_task(session, draft.id, {"title": "恢复后"}, people["drafter"])

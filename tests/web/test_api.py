@@ -70,3 +70,14 @@ def test_openapi_document(client):
     assert document["openapi"].startswith("3.")
     assert {"/instances", "/tasks", "/tasks/{task_id}", "/tasks/{task_id}/claim", "/tasks/{task_id}/submit"} \
         <= set(document["paths"])
+
+
+def test_wrongly_typed_or_nested_bodies_are_clear_refusals(api):
+    for body in ({"process_id": "plan", "title": 5}, {"process_id": "plan", "business_key": {"a": 1}},
+                 {"process_id": 5}):
+        response = api("POST", "/instances", "office", json=body)
+        assert response.status_code == 400 and response.get_json()["status"] == 400, body
+    deep = '{"data": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = api("POST", "/instances", "office", data=deep, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert api("GET", "/tasks?page=99999999999999999999", "office").status_code == 200
