@@ -94,28 +94,42 @@ def check(definition: dict) -> dict:
         errors["options"] = "at least one option"
     else:
         codes = [o.get("code") for o in options if isinstance(o, dict)]
-        if len(codes) != len(options) or len(set(codes)) != len(codes) or INVALID in codes or not all(codes):
-            errors["options"] = "each option needs a unique code"
+        if len(codes) != len(options) or not all(isinstance(c, str) and c for c in codes) \
+                or len(set(codes)) != len(codes) or INVALID in codes:
+            errors["options"] = "each option needs a unique code (text)"
+        elif not all(isinstance(o.get("label"), str) and o["label"].strip() for o in options):
+            errors["options"] = "each option needs a label (text)"
         for option in options:
             score = option.get("score") if isinstance(option, dict) else None
-            if score is not None and not isinstance(score, (int, float)):
+            if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
                 errors["options"] = "scores are numbers"
+        if not isinstance(definition.get("valid", []), list):
+            errors["valid"] = "a list of option codes"
     if definition.get("rate_denominator") not in DENOMINATORS:
         errors["rate_denominator"] = "one of " + ", ".join(DENOMINATORS)
     grade = definition.get("grade") or {}
+    if not isinstance(grade, dict):
+        grade = {}
     if grade.get("method") == "majority":
         if grade.get("denominator") not in DENOMINATORS or grade.get("half") not in ("fails", "passes"):
             errors["grade"] = "majority needs a denominator and what exactly half means"
-        for level in grade.get("levels") or []:
-            if not set(level.get("options") or []) <= {o.get("code") for o in options or []}:
-                errors["grade"] = "levels name unknown options"
+        known = {o.get("code") for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
+        levels = grade.get("levels") or []
+        if not isinstance(levels, list) or not all(
+                isinstance(level, dict) and isinstance(level.get("options") or [], list)
+                and all(isinstance(code, str) for code in level.get("options") or [])
+                and set(level.get("options") or []) <= known for level in levels):
+            errors["grade"] = "levels name unknown options"
     elif grade.get("method") == "score_bands":
-        if not all(isinstance(b, list) and len(b) == 2 for b in grade.get("bands") or []):
+        bands = grade.get("bands") or []
+        if not isinstance(bands, list) or not all(
+                isinstance(b, list) and len(b) == 2 and isinstance(b[0], (int, float)) and not isinstance(b[0], bool)
+                and isinstance(b[1], str) for b in bands):
             errors["grade"] = "bands are [minimum score, grade] pairs"
     else:
         errors["grade"] = "method is majority or score_bands"
     groups = definition.get("groups") or {}
-    if groups.get("mode") not in ("pooled", "weighted"):
+    if not isinstance(groups, dict) or groups.get("mode") not in ("pooled", "weighted"):
         errors["groups"] = "mode is pooled or weighted"
     elif groups["mode"] == "weighted" and not (
             isinstance(groups.get("weights"), dict) and groups["weights"]

@@ -188,4 +188,11 @@ ZH_BALLOTS = {
     "Opinion adopted": "采纳意见",
     "Opinion no longer adopted": "取消采纳意见",
     "Note on an opinion": "意见备注",
+    "The tellers count fewer paper ballots issued than were recorded as handed out; they must count again.":
+        "计票人录入的发出纸质票数少于系统记录的发放数，请重新清点。",
+    "Choose a time between the years 2000 and 2100.": "请选择 2000 年至 2100 年之间的时间。",
+    "Your vote has not reached the ballot box yet (the connection failed). Choose again and press the button to "
+    "finish it.": "您的票尚未投入票箱（连接中断）。请重新选择并点击按钮完成投票。",
+    "The vote closed before your ballot reached the box, so it was not counted.":
+        "您的票投入票箱前表决已结束，该票未计入。",
 }

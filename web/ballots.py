@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from engine import dates, rules
 from engine.errors import EngineError, InvalidInput
@@ -42,6 +42,8 @@ PROBLEMS = {
     "two_tellers": _l("Two tellers must enter the paper count before the vote closes."),
     "tellers_differ": _l("The tellers' counts differ; they must count the paper ballots again."),
     "issued_missing": _l("Record how many paper ballots were issued before closing the vote."),
+    "issued_differs": _l("The tellers count fewer paper ballots issued than were recorded as handed out; "
+                         "they must count again."),
     "not_closed": _l("Only a closed vote can be announced."),
     "sum": _l("The counts must add up to the number of ballots returned."),
     "number": _l("Counts are whole numbers."),
@@ -88,12 +90,23 @@ class OpenForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
                                    format="%Y-%m-%dT%H:%M")
 
+    def validate_closes_at(self, field):
+        if field.data is not None and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Choose a time between the years 2000 and 2100."))
+
+
+def year_arg() -> int | None:
+    """?year= as a plausible year (2000–2100), anything else as no year."""
+    value = request.args.get("year", "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100 \
+        else None
+
 
 @bp.get("/")
 @login_required
 def index():
     require_view()
-    year = request.args.get("year", type=int)
+    year = year_arg()
     return render_template("ballots/index.html", ballots=ballots.list_ballots(get_session(), year), year=year,
                            may_run=ballots.may_run(current_user))
 
@@ -175,7 +188,7 @@ def announce(public_id: str):
 
 def _count(name: str) -> int:
     value = request.form.get(name, "").strip() or "0"
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         raise InvalidInput("Counts are whole numbers.", errors={name: "number"})
     return int(value)
 
@@ -192,7 +205,7 @@ def paper_issued(public_id: str):
 @login_required
 def paper_to(public_id: str):
     require_run()
-    ids = [int(v) for v in request.form.getlist("voter") if v.isdigit()]
+    ids = [int(v) for v in request.form.getlist("voter") if v.isascii() and v.isdigit() and len(v) <= 9]
     if not ids:
         raise InvalidInput("Choose the voters.", errors={"voter": "required"})
     count = counting.issue_paper_to(get_session(), public_id, current_user, ids)

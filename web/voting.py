@@ -20,26 +20,33 @@ from web.db import get_session, session_factory
 
 bp = Blueprint("voting", __name__)
 
-PENDING = "pending_votes"  # {ballot public id: [envelope, choice]} between the two steps
+PENDING = "pending_votes"  # {"<voter id>/<ballot public id>": envelope} between the two steps (never the choice)
 ATTEMPTS = 3
 
 
-def _pending() -> dict:
-    return session.get(PENDING) or {}
+def _key(voter: User, public_id: str) -> str:
+    return f"{voter.id}/{public_id}"
 
 
-def _set_pending(public_id: str, value: list | None) -> None:
-    pending = dict(_pending())
-    if value is None:
-        pending.pop(public_id, None)
+def _pending_envelope(voter: User, public_id: str) -> str | None:
+    """This voter's envelope still waiting for step 2 on this browser (another person's is not theirs)."""
+    envelope = (session.get(PENDING) or {}).get(_key(voter, public_id))
+    return envelope if isinstance(envelope, str) else None
+
+
+def _set_pending(key: str, envelope: str | None) -> None:
+    pending = dict(session.get(PENDING) or {})
+    if envelope is None:
+        pending.pop(key, None)
     else:
-        pending[public_id] = value
+        pending[key] = envelope
     session[PENDING] = pending
 
 
-def _finish(public_id: str) -> bool:
-    """Step 2 with retries; True when the vote is in the box (or the envelope is gone for good)."""
-    envelope, choice = _pending()[public_id]
+def _finish(key: str, envelope: str, choice: str) -> str:
+    """Step 2 with retries: "cast", "lost" (the vote closed first), "choose" (no valid choice) or
+    "pending" (the database stayed busy; the voter can finish later)."""
+    get_session().commit()  # the request's own transaction must not hold SQLite's write lock meanwhile
     for _attempt in range(ATTEMPTS):
         with session_factory()() as db:
             try:
@@ -48,17 +55,27 @@ def _finish(public_id: str) -> bool:
             except OperationalError:
                 db.rollback()
                 continue
-            except (NotFound, Conflict):
-                db.rollback()  # spent already, or the vote closed before it arrived
-                _set_pending(public_id, None)
-                return False
-        _set_pending(public_id, None)
-        return True
-    return False
+            except InvalidInput:
+                db.rollback()
+                return "choose"
+            except Conflict as exc:
+                db.rollback()
+                if isinstance(exc, VoteClosed):
+                    _set_pending(key, None)
+                    return "lost"
+                _set_pending(key, None)  # spent: an earlier attempt put it in the box
+                return "cast"
+            except NotFound:
+                db.rollback()  # the envelope was dropped when the vote closed
+                _set_pending(key, None)
+                return "lost"
+        _set_pending(key, None)
+        return "cast"
+    return "pending"
 
 
 def _state(voter: User, ballot) -> str:
-    if ballot.public_id in _pending():
+    if _pending_envelope(voter, ballot.public_id):
         return "pending"
     row = ballots.is_voter(get_session(), ballot, voter)
     if row is None:
@@ -70,37 +87,40 @@ def _state(voter: User, ballot) -> str:
     return "open"
 
 
-def _page(voter: User, public_id: str, action: str, status: int = 200, error: str | None = None):
+def _page(voter: User, public_id: str, action: str, status: int = 200, error: str | None = None,
+          state: str | None = None):
     db = get_session()
     ballot = ballots.get_ballot(db, public_id)
-    state = _state(voter, ballot)
-    return render_template("voting/vote.html", ballot=ballot, voter=voter, state=state, action=action,
-                           options=ballot.rules["options"], error=error), status
+    return render_template("voting/vote.html", ballot=ballot, voter=voter, state=state or _state(voter, ballot),
+                           action=action, options=ballot.rules["options"], error=error), status
 
 
 def _cast(voter: User, public_id: str, action: str):
     choice = request.form.get("choice", "")
-    if public_id in _pending():
-        _finish(public_id)
-        return redirect(action)
-    db = get_session()
-    try:
-        envelope = ballots.issue_envelope(db, public_id, voter, choice)
-        db.commit()
-    except InvalidInput:
-        db.rollback()
+    envelope = _pending_envelope(voter, public_id)
+    if envelope is None:
+        db = get_session()
+        try:
+            envelope = ballots.issue_envelope(db, public_id, voter, choice)
+            db.commit()
+        except InvalidInput:
+            db.rollback()
+            return _page(voter, public_id, action, 422, _("Choose one of the options."))
+        except VoteClosed:
+            db.rollback()
+            return _page(voter, public_id, action, 409, _("The vote is closed."))
+        except AlreadyVoted:
+            db.rollback()
+            return _page(voter, public_id, action, 409, _("You have already voted; a cast ballot cannot be changed."))
+        except PermissionDenied:
+            db.rollback()
+            return _page(voter, public_id, action, 403, _("You are not a voter in this ballot."))
+        _set_pending(_key(voter, public_id), envelope)
+    outcome = _finish(_key(voter, public_id), envelope, choice)
+    if outcome == "lost":
+        return _page(voter, public_id, action, 409, state="lost")
+    if outcome == "choose":
         return _page(voter, public_id, action, 422, _("Choose one of the options."))
-    except VoteClosed:
-        db.rollback()
-        return _page(voter, public_id, action, 409, _("The vote is closed."))
-    except AlreadyVoted:
-        db.rollback()
-        return _page(voter, public_id, action, 409, _("You have already voted; a cast ballot cannot be changed."))
-    except PermissionDenied:
-        db.rollback()
-        return _page(voter, public_id, action, 403, _("You are not a voter in this ballot."))
-    _set_pending(public_id, [envelope, choice])
-    _finish(public_id)
     return redirect(action)
 
 

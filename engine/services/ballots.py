@@ -165,9 +165,9 @@ def cast(session: Session, envelope_id: str, choice: str) -> None:
         raise Conflict("This envelope was used already.")
     ballot_id, voter_group = spent
     # the ballot row is share-locked until commit, so a vote cannot slip in after the count
-    ballot = session.execute(select(Ballot.status, Ballot.rules, Ballot.public_id).where(Ballot.id == ballot_id)
-                             .with_for_update(read=True)).one()
-    if ballot.status != "open":
+    ballot = session.execute(select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
+                             .where(Ballot.id == ballot_id).with_for_update(read=True)).one()
+    if ballot.status != "open" or is_past_closing(ballot):  # past its closing time, even before the timer ran
         raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
     if choice not in {o["code"] for o in ballot.rules["options"]}:
         raise InvalidInput("Choose one of the options.", errors={"choice": "required"})

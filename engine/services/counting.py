@@ -126,6 +126,11 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
     paper_rows = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
                                                            BallotVote.source == "paper"))
     if paper is not None:
+        if ballot.paper_issued is not None and paper.issued < ballot.paper_issued:
+            # the tellers' total may include deputies handed a paper ballot in the hall, never fewer
+            # than the voters the system recorded as switched to paper
+            raise Conflict(f"The tellers count {paper.issued} paper ballots issued, but {ballot.paper_issued} "
+                           "were recorded as handed out; they must count again.", reason="issued_differs")
         issued, returned = paper.issued, paper.returned
         for group, by_option in paper.counts.items():
             for code, n in by_option.items():

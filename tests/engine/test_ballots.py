@@ -400,3 +400,18 @@ def test_vote_tables_have_no_time_columns():
     for model in (BallotVote, BallotVoter, BallotEnvelope):
         for column in inspect(model).columns:
             assert "time" not in str(column.type).lower() and "date" not in str(column.type).lower(), column
+
+
+def test_a_pending_envelope_is_refused_after_the_closing_time(session, sessions, office, members):
+    """Step 2 checks the closing time itself: the timer that closes the vote may not have run yet."""
+    ballot = open_for(session, office, members, closes_at=clock.now() + timedelta(minutes=10))
+    public_id, user_id = ballot.public_id, members[0].id
+    session.commit()
+    with sessions() as s:
+        envelope = ballots.issue_envelope(s, public_id, s.get(User, user_id), "satisfied")
+        s.commit()
+    clock.set_now(clock.now() + timedelta(minutes=11))
+    with sessions() as s, pytest.raises(Conflict, match="closed"):
+        ballots.cast(s, envelope, "satisfied")
+    assert session.scalar(select(func.count()).select_from(BallotVote)) == 0
+    session.commit()

@@ -251,3 +251,55 @@ def test_the_qr_code_carries_the_vote_address(client, login, session, people):
     assert png.data == expected.getvalue()
     svg = client.get(f"/ballots/{public_id}/qr.svg")
     assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<?xml")
+
+
+def _session_cookie(app, client) -> dict:
+    cookie = client.get_cookie("session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
+
+def test_a_vote_that_missed_the_box_is_finished_by_its_voter_alone(app, client, login, session, people,
+                                                                    monkeypatch):
+    """When step 2 fails, the browser keeps the envelope (never the choice) for that voter only:
+    the next person on the same phone sees their own ballot, and the first voter chooses again."""
+    from sqlalchemy.exc import OperationalError
+
+    public_id = open_vote(client, login)
+    cast = ballots.cast
+
+    def busy(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(ballots, "cast", busy)
+    login("m1")
+    assert client.post(f"/v/{public_id}", data={"choice": "dissatisfied"}).status_code == 302
+    assert "尚未投入票箱" in text(client.get(f"/v/{public_id}"))
+    kept = _session_cookie(app, client)
+    assert "dissatisfied" not in json.dumps(kept) and list(kept["pending_votes"]) == [f"{people['m1'].id}/{public_id}"]
+    client.post("/logout")
+
+    monkeypatch.setattr(ballots, "cast", cast)
+    login("m2")  # the same browser
+    page = text(client.get(f"/v/{public_id}"))
+    assert "尚未投入票箱" not in page and 'id="vote-form"' in page
+    client.post(f"/v/{public_id}", data={"choice": "satisfied"})
+    client.post("/logout")
+    login("m1")
+    assert client.post(f"/v/{public_id}", data={"choice": "basic"}).status_code == 302
+    assert "您的票已投出" in text(client.get(f"/v/{public_id}"))
+    assert sorted(session.scalars(select(BallotVote.choice))) == ["basic", "satisfied"]
+    session.commit()
+
+
+def test_a_vote_that_closed_between_the_steps_says_it_was_not_counted(client, login, session, people, monkeypatch):
+    from engine.errors import VoteClosed
+
+    public_id = open_vote(client, login)
+
+    def closed(*args, **kwargs):
+        raise VoteClosed("The vote is closed.")
+
+    monkeypatch.setattr(ballots, "cast", closed)
+    login("m1")
+    response = client.post(f"/v/{public_id}", data={"choice": "basic"})
+    assert response.status_code == 409 and "未计入" in text(response) and "您的票已投出" not in text(response)
