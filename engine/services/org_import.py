@@ -33,6 +33,7 @@ REQUIRED = {"department": ("编码", "名称", "联系人组"), "office": ("编�
             "committee": ("用户名", "姓名"), "deputy": ("用户名", "姓名", "代表团"),
             "observer": ("编码", "名称", "类别")}
 MAX_ROWS = 5000
+MAX_COLUMNS = 50  # the widest template has a dozen columns
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -68,9 +69,16 @@ def read_table(filename: str, content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
+    """Read at most MAX_COLUMNS columns and stop past MAX_ROWS rows: a few kilobytes of .xlsx can
+    declare a million rows by sixteen thousand columns, which openpyxl would pad out in memory."""
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        return [[_text(cell) for cell in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = []
+        for row in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            if len(rows) > MAX_ROWS:
+                raise ImportRefused([RowError(MAX_ROWS + 2, "", "too_many_rows")])
+            rows.append([_text(cell) for cell in row])
+        return rows
     finally:
         book.close()
 

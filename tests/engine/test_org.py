@@ -175,3 +175,27 @@ def test_operations_for_models(session, office):
                     "superior": "", "party_group": None}
     assert call("term_plan.year", year="2024") == []
     assert users.get_user(session, "d1").password_hash is None
+
+
+def test_a_small_workbook_declaring_a_huge_sheet_is_refused_at_once():
+    """A few kilobytes of .xlsx can declare a million rows by 16,384 columns; openpyxl would pad
+    them out in memory. Reading stops past the row limit and never reads more than 50 columns."""
+    import re
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["编码", "名称"])
+    book.active["A1048576"] = "x"
+    plain = io.BytesIO()
+    book.save(plain)
+    source, bomb = zipfile.ZipFile(io.BytesIO(plain.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            archive.writestr(item, data)
+    assert len(bomb.getvalue()) < 10_000
+    with pytest.raises(org_import.ImportRefused) as refused:
+        org_import.read_table("bomb.xlsx", bomb.getvalue())
+    assert [e.code for e in refused.value.rows] == ["too_many_rows"]
