@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import re
 import secrets
 import unicodedata
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from PIL import Image, ImageOps
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -119,13 +121,40 @@ def _refuse_duplicate(session: Session, channel: OpinionChannel, digest: str, ip
         raise DuplicateOpinion("The same opinion was already received from this sender today.", channel=channel.id)
 
 
+REENCODED = frozenset({"JPEG", "PNG", "WEBP"})
+
+
+def without_metadata(stream, max_size: int) -> io.BytesIO:
+    """The photo turned upright and written again without its metadata (EXIF, XMP, comments: the
+    camera, the time and the place could name the sender). A file over `max_size` or a GIF passes
+    as it is (write_file judges it); what is no readable image is refused."""
+    data = stream.read(max_size + 1)
+    if len(data) > max_size:
+        return io.BytesIO(data)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in REENCODED:
+                return io.BytesIO(data)
+            kind = image.format
+            upright = ImageOps.exif_transpose(image)
+            if kind == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            clean = io.BytesIO()
+            upright.save(clean, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise InvalidInput("A photo could not be read as an image.", errors={"photos": "type"}) from None
+    clean.seek(0)
+    return clean
+
+
 def _write_photos(photos: PhotoStore, files) -> list[attachments.StoredFile]:
     """Write every photo, or none: the ones written before a refused one are removed again."""
     stored: list[attachments.StoredFile] = []
     try:
         for name, stream in files:
-            stored.append(attachments.write_file(photos.directory, name, stream, field="photos",
-                                                 max_size=photos.max_size, allowed=attachments.IMAGE_TYPES))
+            stored.append(attachments.write_file(photos.directory, name, without_metadata(stream, photos.max_size),
+                                                 field="photos", max_size=photos.max_size,
+                                                 allowed=attachments.IMAGE_TYPES))
     except InvalidInput:
         for done in stored:
             (Path(photos.directory) / done.storage_key).unlink(missing_ok=True)

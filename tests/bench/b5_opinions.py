@@ -32,8 +32,9 @@ from engine.models import Opinion, OpinionPhoto
 from engine.services import opinion_channels, users
 from tests.bench.b8_peer_http import free_port
 from tests.bench.common import ROOT, fresh_database, summary
+from tests.images import image
 
-PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
+PNG = image("PNG", (80, 80), noise=True)  # about 20 KB; written again without metadata
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

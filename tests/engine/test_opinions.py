@@ -12,9 +12,10 @@ from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.models import AuditEvent, Opinion, OpinionPhoto
 from engine.services import deputy_codes, opinion_channels, opinion_review, opinions
 from engine.services.opinions import OpinionInput, PhotoStore, Sender
+from tests.images import facts, image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+PNG = image("PNG")
+JPEG = image("JPEG")
 TEXT = "窗口办事排队时间太长，希望增加周末服务。"
 
 
@@ -71,7 +72,7 @@ def test_public_opinion_keeps_only_hashes_and_writes_photos_to_disk(session, cha
     assert len(opinion.device_hash) == 64 and "d" * 43 not in (opinion.device_hash, opinion.ip_hash)
     stored = session.scalars(select(OpinionPhoto).order_by(OpinionPhoto.id)).all()
     assert [p.filename for p in stored] == ["现场.png", "x.jpg"]
-    assert (photos.directory / stored[0].storage_key).read_bytes() == PNG
+    assert facts(photos.directory / stored[0].storage_key)[:2] == facts(PNG)[:2]
     event = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "opinion_received")).one()
     assert event.actor_id is None and "张三" not in str(event.details) and "203.0.113" not in str(event.details)
 
@@ -102,7 +103,8 @@ def test_input_is_checked(session, channel, photos):
         public(session, channel, photos, photos=[("a.png", io.BytesIO(PNG))] * 4)
     assert many.value.errors == {"photos": "too_many"}
     for name, content, problem in (("a.pdf", b"%PDF-1.4", "type"), ("b.png", JPEG, "content"),
-                                   ("c.png", PNG * 10, "size")):
+                                   ("c.png", image("PNG", (64, 64), noise=True), "size"),
+                                   ("d.png", PNG[:40], "type")):
         with pytest.raises(InvalidInput) as refused:
             public(session, channel, photos, photos=[("ok.png", io.BytesIO(PNG)), (name, io.BytesIO(content))])
         assert refused.value.errors == {"photos": problem}
@@ -219,3 +221,17 @@ def test_offline_entry_is_for_the_office(session, people, channel, photos):
         opinions.enter_offline(session, channel.id, OpinionInput("satisfied", "纸质问卷：服务态度好。"),
                                people["investigator"], photos)
     assert session.scalars(select(AuditEvent.event_type).order_by(AuditEvent.seq.desc())).first() == "opinion_entered"
+
+
+def test_photos_lose_their_metadata_and_stand_upright(session, channel, tmp_path):
+    """Camera, time and place in a photo's EXIF could name the sender: the photo is written again
+    without them, turned as the camera meant it."""
+    store = PhotoStore(tmp_path / "photos")
+    sent = image("JPEG", (8, 6), gps=True)
+    assert 0x8825 in facts(sent)[2]  # the GPS block is there
+    public(session, channel, store, photos=[("现场.jpg", io.BytesIO(sent)), ("b.webp", io.BytesIO(image("WEBP")))])
+    kept = session.scalars(select(OpinionPhoto).order_by(OpinionPhoto.id)).all()
+    path = store.directory / kept[0].storage_key
+    assert facts(path) == ("JPEG", (6, 8), {})  # no metadata; upright: turned by 90 degrees
+    assert b"Phone maker" not in path.read_bytes() and kept[0].size == path.stat().st_size
+    assert facts(store.directory / kept[1].storage_key)[0] == "WEBP"
