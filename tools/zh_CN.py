@@ -79,6 +79,8 @@ ZH = {
     "This task was already completed by %(by)s.": "该任务已由%(by)s完成。",
     "Some answers are missing or invalid.": "有内容未填写或填写有误。",
     "This file is not attached to this task.": "该文件不是本任务的附件。",
+    "Some answers could not be read; the draft was not saved. Correct them and save again.":
+        "部分填写内容无法识别，草稿未保存。请更正后再次保存。",
     "The deployment was refused.": "部署未通过检查。",
     "The process stopped with an error.": "流程因错误而暂停。",
     "No process is waiting for this message.": "没有流程在等待这条消息。",

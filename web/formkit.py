@@ -68,6 +68,20 @@ class FormKit:
             return {}
         return forms.to_json(self.form, self.definition, include_read_only=True)
 
+    def unreadable(self) -> bool:
+        """Mark every answer that was typed but could not be read (a number, a date) and say whether
+        there was one: a draft is not saved with such answers dropped; the page comes back with
+        what was typed and says where."""
+        found = False
+        for field in _leaves(self.form) if self.form is not None else ():
+            if field.process_errors:
+                field.errors = list(field.process_errors)
+                found = True
+        if found:
+            self.errors.append(_("Some answers could not be read; the draft was not saved. Correct them and save "
+                                 "again."))
+        return found
+
     def partial_data(self) -> dict:
         """What was entered so far, unvalidated: for a draft."""
         if self.definition is None:
@@ -95,6 +109,18 @@ class FormKit:
 
     def render_readonly(self) -> Markup:
         return readonly(self.spec, self.values, self.files)
+
+
+def _leaves(form):
+    """Every input field of a form, inside nested objects and repeating groups too."""
+    for field in form:
+        if isinstance(field, wtforms.FormField):
+            yield from _leaves(field.form)
+        elif isinstance(field, wtforms.FieldList):
+            for entry in field.entries:
+                yield from _leaves([entry])
+        else:
+            yield field
 
 
 def unknown_files(definition, files, data: dict) -> dict[str, str]:

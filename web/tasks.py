@@ -57,6 +57,8 @@ def submit(task_id: int):
         session.commit()  # uploaded files stay with the task even when the answers are sent back (as /files does)
     kit = formkit.FormKit(page.form, formdata, page.values, page.files)
     if request.form.get("_action") == "draft":
+        if kit.unreadable():
+            return _render(page, kit, 422)
         tasks.save_draft(session, task_id, kit.partial_data(), current_user)
         session.commit()
         flash(_("Your draft was saved."), "success")

@@ -245,3 +245,21 @@ def test_the_api_refuses_files_that_are_not_attached_to_the_instance(client, log
     ok = client.post(f"/api/v1/tasks/{first}/submit", headers={"Authorization": f"Bearer {secret}"},
                      json={"data": {**answers, "evidence": [theirs.public_id]}})
     assert ok.status_code == 200
+
+
+def test_a_draft_with_an_answer_that_cannot_be_read_keeps_what_was_typed(client, login, session, world):
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    client.post(f"/tasks/{task.id}/claim")
+    response = client.post(f"/tasks/{task.id}", data={"_action": "draft", "summary": "初步思路",
+                                                      "items-0-problem": "课后服务", "items-0-deadline": "2023-13-45"})
+    page = text(response)
+    assert response.status_code == 422 and "草稿未保存" in page
+    assert 'value="2023-13-45"' in page and "初步思路" in page  # nothing typed is lost
+    assert the_task(session).draft is None
+    saved = client.post(f"/tasks/{task.id}", data={"_action": "draft", "summary": "初步思路",
+                                                   "items-0-problem": "课后服务", "items-0-deadline": "2023-12-31"})
+    assert saved.status_code == 302
+    assert the_task(session).draft == {"summary": "初步思路",
+                                       "items": [{"problem": "课后服务", "deadline": "2023-12-31"}]}
