@@ -12,13 +12,14 @@ from werkzeug.routing import IntegerConverter
 import forms
 from web import db
 from web.config import build_config
+from web.numbers import MAX_ID
 
 
 class IdConverter(IntegerConverter):
     """`<int:…>` up to the largest id an INTEGER column holds: a longer number is a 404, not a
     database error."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 

@@ -14,7 +14,7 @@ import forms
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import HumanTask
 from engine.services import attachments, inbox, instances, tasks, tokens, views
-from web import auditor, formkit
+from web import auditor, formkit, numbers
 from web.db import get_session
 from web.openapi import document
 
@@ -90,8 +90,8 @@ def list_tasks():
     page = inbox.inbox(get_session(), g.api_user, inbox.InboxQuery(
         tab=request.args.get("tab", "mine"), search=request.args.get("q", ""),
         process_id=request.args.get("process"), due=request.args.get("due"),
-        sort=request.args.get("sort", "due"), page=request.args.get("page", 1, type=int),
-        per_page=request.args.get("per_page", 50, type=int)))
+        sort=request.args.get("sort", "due"), page=numbers.arg("page") or 1,
+        per_page=numbers.arg("per_page") or 50))
     return jsonify(total=page.total, page=page.query.page, pages=page.pages,
                    tasks=[task_json(row.task) for row in page.rows])
 
@@ -119,7 +119,7 @@ def claim(task_id: int):
 def _refuse_foreign_files(session, task_id: int, data: dict) -> None:
     """The task page's rule: a file field names attachments of this instance, nothing else."""
     task = tasks.get_task(session, task_id)
-    spec = views.form_spec(session, task.instance.process_version_id, task.form_key, task.ui_form_key, {})
+    spec = views.deployed_form(session, task.instance.process_version_id, task.form_key, task.ui_form_key)
     if not spec.schema or '"file"' not in json.dumps(spec.ui or {}):
         return
     known = {a.public_id for a in attachments.for_instance(session, task.instance_id)}

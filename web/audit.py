@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from engine import audit as audit_chain
 from engine.services import history, instance_list, who_touched
 from engine.services.processes import list_latest
-from web import audit_filters, auditor
+from web import audit_filters, auditor, numbers
 from web.db import get_session, session_factory
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -27,15 +27,15 @@ bp.before_request(audit_filters.readers_only)
 
 
 def _per_page() -> int:
-    return audit_filters.number("per_page") or 50
+    return numbers.arg("per_page") or 50
 
 
 @bp.get("/")
 def index():
     session = get_session()
     f = audit_filters.event_filter()
-    page = history.search(session, f, before=audit_filters.number("before"),
-                          after=audit_filters.number("after"), per_page=_per_page())
+    page = history.search(session, f, before=numbers.arg("before"), after=numbers.arg("after"),
+                          per_page=_per_page())
     auditor.viewed("history_search", filters=f.as_details(), rows=len(page.entries))
     return render_template("audit/index.html", f=f, page=page, processes=list_latest(session),
                            event_types=audit_filters.event_types(), query=audit_filters.query_args())
@@ -54,7 +54,7 @@ def event(seq: int):
 def instances():
     session = get_session()
     f = audit_filters.instance_filter()
-    page = instance_list.page(session, f, before=audit_filters.number("before"), per_page=_per_page())
+    page = instance_list.page(session, f, before=numbers.arg("before"), per_page=_per_page())
     auditor.viewed("instance_list", filters=f.as_details(), rows=len(page.rows))
     return render_template("audit/instances.html", f=f, page=page, processes=list_latest(session),
                            statuses=audit_filters.status_names(), query=audit_filters.query_args())

@@ -13,6 +13,7 @@ from engine.permissions import require_history_reader
 from engine.services import exports
 from engine.services.history import EventFilter
 from engine.services.instance_list import InstanceFilter
+from web import numbers
 from web.i18n import EVENT_NAMES
 
 
@@ -22,7 +23,6 @@ def readers_only():
     require_history_reader(current_user)
 
 
-MAX_ID = 2**31 - 1                                   # the largest id an INTEGER column holds
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # dates and years outside are no filter at all
 # The query parameters the pages carry into their page, export and report links (nothing else)
 FILTERS = ("process", "department", "year", "actor", "type", "since", "until", "instance", "status", "q",
@@ -33,18 +33,8 @@ def text(name: str, limit: int = 128) -> str | None:
     return (request.args.get(name) or "").replace("\x00", "").strip()[:limit] or None
 
 
-def number(name: str) -> int | None:
-    """A positive id-sized integer written in ASCII digits, else None."""
-    value = request.args.get(name, "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        return None
-    found = int(value)
-    return found if 0 < found <= MAX_ID else None
-
-
-def year(name: str = "year") -> int | None:
-    found = number(name)
-    return found if found is not None and EARLIEST.year <= found <= LATEST.year else None
+def year() -> int | None:
+    return numbers.year_arg("year", EARLIEST.year, LATEST.year)
 
 
 def _date(name: str) -> date | None:
@@ -58,7 +48,7 @@ def _date(name: str) -> date | None:
 def event_filter() -> EventFilter:
     return EventFilter(process_id=text("process", 255), department=text("department"), year=year(),
                        actor=text("actor"), event_type=text("type", 64), since=_date("since"),
-                       until=_date("until"), instance_id=number("instance"))
+                       until=_date("until"), instance_id=numbers.arg("instance"))
 
 
 def instance_filter() -> InstanceFilter:

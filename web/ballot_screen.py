@@ -7,8 +7,8 @@ from flask_login import login_required
 
 from engine import dates, rules
 from engine.services import ballots, counting
-from web import opinion_kit
-from web.ballots import require_view, year_arg
+from web import numbers, opinion_kit
+from web.ballots import require_view
 from web.db import get_session
 
 screen_bp = Blueprint("ballot_screen", __name__, url_prefix="/ballots")
@@ -77,9 +77,9 @@ def result(public_id: str):
 @login_required
 def ranking():
     require_view()
-    year = year_arg() or dates.today().year
+    year = numbers.year_arg("year", 2000, 2100) or dates.today().year
     kind = request.args.get("kind", "meeting")
-    lowest = max(0, min(request.args.get("lowest", type=int) or 1, 50))
+    lowest = min(numbers.arg("lowest") or 1, 50)
     ranked = counting.ranking(get_session(), year, kind=kind if kind in ("meeting", "reevaluation") else "meeting",
                               lowest=lowest)
     return render_template("ballots/ranking.html", ranked=ranked, year=year, kind=kind, lowest=lowest)

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from engine import dates, rules
 from engine.errors import EngineError, InvalidInput
 from engine.services import ballots, counting
+from web import numbers
 from web.db import get_session
 from web.errors import respond, user_message
 
@@ -95,18 +96,11 @@ class OpenForm(FlaskForm):
             raise ValidationError(_l("Choose a time between the years 2000 and 2100."))
 
 
-def year_arg() -> int | None:
-    """?year= as a plausible year (2000–2100), anything else as no year."""
-    value = request.args.get("year", "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100 \
-        else None
-
-
 @bp.get("/")
 @login_required
 def index():
     require_view()
-    year = year_arg()
+    year = numbers.year_arg("year", 2000, 2100)
     return render_template("ballots/index.html", ballots=ballots.list_ballots(get_session(), year), year=year,
                            may_run=ballots.may_run(current_user))
 
@@ -187,10 +181,10 @@ def announce(public_id: str):
 
 
 def _count(name: str) -> int:
-    value = request.form.get(name, "").strip() or "0"
-    if not (value.isascii() and value.isdigit()) or len(value) > 6:
+    count = numbers.whole(request.form.get(name, "").strip() or "0", 999_999)
+    if count is None:
         raise InvalidInput("Counts are whole numbers.", errors={name: "number"})
-    return int(value)
+    return count
 
 
 @bp.post("/<public_id>/paper/issued")
@@ -205,7 +199,7 @@ def paper_issued(public_id: str):
 @login_required
 def paper_to(public_id: str):
     require_run()
-    ids = [int(v) for v in request.form.getlist("voter") if v.isascii() and v.isdigit() and len(v) <= 9]
+    ids = [n for n in map(numbers.whole, request.form.getlist("voter")) if n]
     if not ids:
         raise InvalidInput("Choose the voters.", errors={"voter": "required"})
     count = counting.issue_paper_to(get_session(), public_id, current_user, ids)

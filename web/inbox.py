@@ -7,16 +7,10 @@ from flask_login import current_user, login_required
 from engine.services import ballots
 from engine.services import inbox as inbox_service
 from engine.services.processes import list_latest
+from web import numbers
 from web.db import get_session
 
 bp = Blueprint("inbox", __name__)
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @bp.get("/")
@@ -25,8 +19,8 @@ def index():
     query = inbox_service.InboxQuery(
         tab=request.args.get("tab", "mine"), search=request.args.get("q", ""),
         process_id=request.args.get("process") or None, due=request.args.get("due") or None,
-        sort=request.args.get("sort", "due"), page=_int(request.args.get("page"), 1),
-        per_page=_int(request.args.get("per_page"), 20))
+        sort=request.args.get("sort", "due"), page=numbers.arg("page") or 1,
+        per_page=numbers.arg("per_page") or 20)
     session = get_session()
     page = inbox_service.inbox(session, current_user, query)
     return render_template("inbox/index.html", page=page, processes=list_latest(session),

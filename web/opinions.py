@@ -16,6 +16,7 @@ from engine import dates
 from engine.errors import InvalidInput
 from engine.services import opinion_channels, opinion_review, opinions
 from engine.services.attachments import path_of
+from web import numbers
 from web import opinion_kit as kit
 from web.db import get_session
 
@@ -149,10 +150,10 @@ ACTION_ERRORS = {
 
 
 def _number(value: str | None) -> int:
-    text = (value or "").strip().lstrip("#")
-    if not text.isdigit():
+    number = numbers.whole((value or "").strip().lstrip("#"))
+    if number is None:
         raise InvalidInput("Give the number of the opinion to keep.", errors={"into": "invalid"})
-    return int(text)
+    return number
 
 
 @bp.post("/<int:opinion_id>/<action>")
@@ -162,7 +163,7 @@ def act(opinion_id: int, action: str):
         abort(404)
     service, done = ACTIONS[action]
     session = get_session()
-    channel_id = request.form.get("_channel", type=int)
+    channel_id = numbers.whole(request.form.get("_channel"))
     try:
         opinion = service(session, opinion_id, request.form, current_user)
     except InvalidInput as exc:

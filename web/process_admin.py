@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import DeploymentError
 from engine.services import drafts, migration, processes, versions
+from web import numbers
 from web.db import get_session
 
 bp = Blueprint("process_admin", __name__, url_prefix="/processes")
@@ -65,7 +66,7 @@ def render_version(process_id: str, number: int | None, **extra):
 def migrate(process_id: str, number: int):
     require_admin()
     session = get_session()
-    target = request.form.get("to", type=int)
+    target = numbers.whole(request.form.get("to"))
     if target is None:
         abort(400)
     outcomes = migration.migrate_version(session, process_id, number, target, current_user)

@@ -3,7 +3,7 @@ a term (years × departments; unplanned departments highlighted; evaluated ones 
 drafted and approved in the process 届期评议规划; these pages only read."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from engine import dates
 from engine.errors import NotFound
 from engine.permissions import can_view_instance
 from engine.services import instances, org, processes, term_plans
+from web import numbers
 from web.db import get_session
 from web.org_forms import TABS
 
@@ -71,8 +72,8 @@ def show(plan_id: int):
 def coverage():
     require_view()
     session = get_session()
-    term = request.args.get("term", type=int)
-    if term is None or not 2000 <= term <= 2100:
+    term = numbers.year_arg("term", 2000, 2100)
+    if term is None:
         plan = term_plans.approved_plan(session, dates.today().year)
         term = plan.term_start if plan else dates.today().year
     result = term_plans.coverage(session, term)

@@ -95,6 +95,17 @@ def _page(voter: User, public_id: str, action: str, status: int = 200, error: st
                            action=action, options=ballot.rules["options"], error=error), status
 
 
+def _refusal(exc: Exception) -> tuple[int, str]:
+    """Why step 1 refused the ballot, in the voter's words (nothing was spent)."""
+    if isinstance(exc, InvalidInput):
+        return 422, _("Choose one of the options.")
+    if isinstance(exc, VoteClosed):
+        return 409, _("The vote is closed.")
+    if isinstance(exc, AlreadyVoted):
+        return 409, _("You have already voted; a cast ballot cannot be changed.")
+    return 403, _("You are not a voter in this ballot.")
+
+
 def _cast(voter: User, public_id: str, action: str):
     choice = request.form.get("choice", "")
     envelope = _pending_envelope(voter, public_id)
@@ -103,18 +114,10 @@ def _cast(voter: User, public_id: str, action: str):
         try:
             envelope = ballots.issue_envelope(db, public_id, voter, choice)
             db.commit()
-        except InvalidInput:
+        except (InvalidInput, VoteClosed, AlreadyVoted, PermissionDenied) as exc:
             db.rollback()
-            return _page(voter, public_id, action, 422, _("Choose one of the options."))
-        except VoteClosed:
-            db.rollback()
-            return _page(voter, public_id, action, 409, _("The vote is closed."))
-        except AlreadyVoted:
-            db.rollback()
-            return _page(voter, public_id, action, 409, _("You have already voted; a cast ballot cannot be changed."))
-        except PermissionDenied:
-            db.rollback()
-            return _page(voter, public_id, action, 403, _("You are not a voter in this ballot."))
+            status, message = _refusal(exc)
+            return _page(voter, public_id, action, status, message)
         _set_pending(_key(voter, public_id), envelope)
     outcome = _finish(_key(voter, public_id), envelope, choice)
     if outcome == "lost":

@@ -69,12 +69,17 @@ class InstancePage:
     history: list[audit_history.Entry]
 
 
-def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
+def deployed_form(session: Session, version_id: int, key: str | None, ui_key: str | None) -> FormSpec:
+    """A task's form as deployed: Jinja not rendered, options not expanded."""
     forms = repository.forms_of(session, version_id)
-    schema = forms.get(key) if key else None
-    ui = forms.get(ui_key) if ui_key else None
-    return FormSpec(key=key, schema=validation.resolve_schema(schema, data) if schema else None,
-                    ui=validation.resolve_schema(ui, data) if ui else None)
+    return FormSpec(key=key, schema=forms.get(key) if key else None, ui=forms.get(ui_key) if ui_key else None)
+
+
+def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
+    """A task's form as its user sees it: Jinja rendered with task data, options expanded."""
+    deployed = deployed_form(session, version_id, key, ui_key)
+    return FormSpec(key=key, schema=validation.resolve_schema(deployed.schema, data) if deployed.schema else None,
+                    ui=validation.resolve_schema(deployed.ui, data) if deployed.ui else None)
 
 
 def history(session: Session, instance_id: int) -> list[audit_history.Entry]:
