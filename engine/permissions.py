@@ -1,21 +1,20 @@
 """Who may see or do what. Pure rules over rows; services call them and raise PermissionDenied."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, User, user_group
 
+_CANDIDATE = select(HumanTaskCandidate.id).where(
+    HumanTaskCandidate.human_task_id == bindparam("task_id"),
+    or_(HumanTaskCandidate.user_id == bindparam("user_id"), HumanTaskCandidate.group_id.in_(
+        select(user_group.c.group_id).where(user_group.c.user_id == bindparam("user_id"))))).limit(1)
+
 
 def is_candidate(session: Session, task: HumanTask, user: User) -> bool:
-    my_groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
-    hit = session.scalar(
-        select(HumanTaskCandidate.id).where(
-            HumanTaskCandidate.human_task_id == task.id,
-            or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups)),
-        ).limit(1))
-    return hit is not None
+    return session.scalar(_CANDIDATE, {"task_id": task.id, "user_id": user.id}) is not None
 
 
 def can_work_on(session: Session, task: HumanTask, user: User) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,7 +39,7 @@ class RowState:
 class Projection:
     """What changed in the inbox when the projection was brought in line."""
 
-    created: list[HumanTask] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)                     # guids of new open tasks
     closed: list[tuple[str, str]] = field(default_factory=list)          # (task guid, element) ended by the engine
     errors: list[tuple[str, ScriptError]] = field(default_factory=list)  # (task guid, error)
 
@@ -128,11 +128,10 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
             infos.append(fallback_info(task))
     if not infos:
         return
-    ids = _principal_ids(session, infos)
+    _insert_rows(session, instance, infos, _principal_ids(session, infos), now)
     for info in infos:
-        result.created.append(_new_row(session, instance, info, ids, now))
+        result.created.append(info.task_guid)
         state.tasks[info.task_guid] = info.element_id
-    session.flush()
 
 
 _TASKS = HumanTask.__table__
@@ -175,26 +174,41 @@ def _principal_ids(session: Session, infos: list[TaskInfo]) -> dict[tuple[str, s
     return ids
 
 
-def _new_row(session, instance, info: TaskInfo, ids: dict[tuple[str, str], int], now) -> HumanTask:
-    row = HumanTask(
+_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
+_INSERT_CANDIDATE = insert(_CANDIDATES)
+
+
+def _insert_rows(session, instance, infos: list[TaskInfo], ids: dict[tuple[str, str], int], now) -> None:
+    """One row per new task and its candidates, written with two statements (the unit of work
+    would spend more time deciding the order of these inserts than the database takes)."""
+    session.flush()  # objects the caller added (the instance row) go first
+    connection = session.connection()
+    task_ids = connection.execute(_INSERT_TASK, [dict(
         instance_id=instance.id, task_guid=info.task_guid, element_id=info.element_id,
         title=info.title, lane=info.lane, form_key=info.form_key, ui_form_key=info.ui_form_key,
         instructions=info.instructions, state=TaskState.OPEN, due_at=info.due_at,
-        priority=info.priority, created_at=now, assignee_id=ids.get(("user", info.assignee)),
-    )
-    seen = set()
+        priority=info.priority, created_at=now, assignee_id=ids.get(("user", info.assignee)))
+        for info in infos]).scalars().all()
+    candidates = [dict(human_task_id=task_id, user_id=user_id, group_id=group_id)
+                  for task_id, info in zip(task_ids, infos, strict=True)
+                  for user_id, group_id in _candidates(instance, info, ids)]
+    if candidates:
+        connection.execute(_INSERT_CANDIDATE, candidates)
+
+
+def _candidates(instance, info: TaskInfo, ids: dict[tuple[str, str], int]) -> list[tuple[int | None, int | None]]:
+    """(user id, group id) pairs that may claim the task, each once."""
+    found = []
     for principal in info.candidates:
-        key = (principal.kind, ids.get((principal.kind, principal.name)))
-        if key[1] is None or key in seen:
+        principal_id = ids.get((principal.kind, principal.name))
+        pair = (principal_id, None) if principal.kind == "user" else (None, principal_id)
+        if principal_id is None or pair in found:
             continue  # unknown users and groups cannot hold work; admins see such tasks as unassigned
-        seen.add(key)
-        row.candidates.append(HumanTaskCandidate(user_id=key[1]) if key[0] == "user"
-                              else HumanTaskCandidate(group_id=key[1]))
+        found.append(pair)
     if not info.candidates and not info.lane and instance.started_by_id is not None:
         # a task outside any lane belongs to whoever started the instance (as in SpiffArena)
-        row.candidates.append(HumanTaskCandidate(user_id=instance.started_by_id))
-    session.add(row)
-    return row
+        found.append((instance.started_by_id, None))
+    return found
 
 
 def drop_open_row(session: Session, instance: ProcessInstance, task_guid: str) -> None:

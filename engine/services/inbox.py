@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, TaskState, User, user_group
-from engine.services.tasks import my_tasks_query
+from engine.services.tasks import MY_TASKS, my_tasks_query
 
 TABS = ("mine", "group", "completed")
 SORTS = ("due", "priority", "created", "title")
@@ -38,9 +39,45 @@ class InboxQuery:
 PAGE_MAX = 100_000  # beyond any inbox; keeps the OFFSET a number every database takes
 
 
+@dataclass(frozen=True)
+class ListedInstance:
+    id: int
+    title: str
+    business_key: str | None
+    status: str
+    process_id: str
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    id: int
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class ListedTask:
+    """What an inbox row shows of a task: read from columns, without loading the task's entity."""
+
+    id: int
+    instance_id: int
+    title: str
+    element_id: str
+    lane: str | None
+    form_key: str | None
+    state: str
+    assignee_id: int | None
+    due_at: datetime | None
+    priority: int
+    created_at: datetime
+    completed_at: datetime | None
+    instance: ListedInstance
+    assignee: ListedPerson | None
+
+
 @dataclass
 class InboxRow:
-    task: HumanTask
+    task: ListedTask
     process_name: str
     is_overdue: bool
     is_due_soon: bool
@@ -65,27 +102,33 @@ _COMPLETED = select(HumanTask).where(HumanTask.completed_by_id == bindparam("uid
                                      HumanTask.state == TaskState.COMPLETED)
 
 
-def _tab_query(user: User, tab: str):
-    if tab == "completed":
-        return _COMPLETED.params(uid=user.id)
-    if tab == "group":
-        return _GROUP_UNCLAIMED.params(uid=user.id)
-    return my_tasks_query(user)
+_TABS = {"mine": MY_TASKS, "group": _GROUP_UNCLAIMED, "completed": _COMPLETED}
 
 
-def _filtered(query, q: InboxQuery, now: datetime):
-    query = query.join(HumanTask.instance)
+def _filtered(query, q: InboxQuery):
+    """`query` (tasks joined with their instance) with the filters `q` asks for; values come as
+    parameters (see `_params`)."""
     if q.search:
-        pattern = f"%{q.search}%"
+        pattern = bindparam("pattern")
         query = query.where(or_(HumanTask.title.ilike(pattern), ProcessInstance.title.ilike(pattern),
                                 ProcessInstance.business_key.ilike(pattern)))
     if q.process_id:
-        query = query.where(ProcessInstance.process_id == q.process_id)
+        query = query.where(ProcessInstance.process_id == bindparam("process_id"))
     if q.due == "overdue":
-        query = query.where(HumanTask.due_at < now)
+        query = query.where(HumanTask.due_at < bindparam("now"))
     elif q.due == "soon":
-        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)
+        query = query.where(HumanTask.due_at >= bindparam("now"), HumanTask.due_at < bindparam("soon"))
     return query
+
+
+def _params(user: User, q: InboxQuery, now: datetime) -> dict:
+    params = {"uid": user.id, "now": now, "soon": now + DUE_SOON, "limit": q.per_page,
+              "offset": (q.page - 1) * q.per_page}
+    if q.search:
+        params["pattern"] = f"%{q.search}%"
+    if q.process_id:
+        params["process_id"] = q.process_id
+    return params
 
 
 ORDER = {
@@ -94,27 +137,69 @@ ORDER = {
     "created": (HumanTask.created_at.desc(), HumanTask.id.desc()),
     "title": (HumanTask.title, HumanTask.id),
 }
+_TASK_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.title, HumanTask.element_id, HumanTask.lane,
+                 HumanTask.form_key, HumanTask.state, HumanTask.assignee_id, HumanTask.due_at, HumanTask.priority,
+                 HumanTask.created_at, HumanTask.completed_at)
+_INSTANCE_COLUMNS = (ProcessInstance.id, ProcessInstance.title, ProcessInstance.business_key,
+                     ProcessInstance.status, ProcessInstance.process_id)
+_PERSON_COLUMNS = (User.id, User.username, User.display_name)
+
+
+def _shape(q: InboxQuery) -> tuple:
+    return q.tab, bool(q.search), bool(q.process_id), q.due, q.sort
+
+
+def _tab(columns, tab: str, searching: bool, by_process: bool, due: str | None):
+    """`columns` of the tab's tasks joined with their instance, filtered."""
+    query = (select(*columns).select_from(HumanTask)
+             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+             .where(_TABS[tab].whereclause))
+    return _filtered(query, InboxQuery(tab=tab, search="x" if searching else "",
+                                       process_id="x" if by_process else None, due=due))
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: tuple):
+    """The page query for one combination of tab, filters and sort, built once."""
+    tab, searching, by_process, due, sort = shape
+    order = ORDER[sort]
+    if tab == "completed" and sort == "due":
+        order = (HumanTask.completed_at.desc(), HumanTask.id.desc())
+    columns = (*_TASK_COLUMNS, *_INSTANCE_COLUMNS, *_PERSON_COLUMNS, ProcessVersion.name, func.count().over())
+    return (_tab(columns, tab, searching, by_process, due)
+            .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+@lru_cache(maxsize=256)
+def _count_statement(shape: tuple):
+    tab, searching, by_process, due, _sort = shape
+    return select(func.count()).select_from(_tab((HumanTask.id,), tab, searching, by_process, due).subquery())
+
+
+_SPLIT = (len(_TASK_COLUMNS), len(_TASK_COLUMNS) + len(_INSTANCE_COLUMNS),
+          len(_TASK_COLUMNS) + len(_INSTANCE_COLUMNS) + len(_PERSON_COLUMNS))
+
+
+def _listed(row) -> tuple[ListedTask, str | None]:
+    a, b, c = _SPLIT
+    person = ListedPerson(*row[b:c]) if row[b] is not None else None
+    return ListedTask(*row[:a], instance=ListedInstance(*row[a:b]), assignee=person), row[c]
 
 
 def inbox(session: Session, user: User, query: InboxQuery | None = None) -> InboxPage:
     """One statement: the page of tasks with their instance, holder, process name and the total."""
     q = (query or InboxQuery()).normalised()
     now = clock.now()
-    order = ORDER[q.sort]
-    if q.tab == "completed" and q.sort == "due":
-        order = (HumanTask.completed_at.desc(), HumanTask.id.desc())
-    statement = (_filtered(_tab_query(user, q.tab), q, now)
-                 .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
-                 .add_columns(ProcessVersion.name, func.count().over())
-                 .options(contains_eager(HumanTask.instance), joinedload(HumanTask.assignee))
-                 .order_by(*order).limit(q.per_page).offset((q.page - 1) * q.per_page))
-    found = session.execute(statement).unique().all()
-    total = found[0][2] if found else 0
+    params = _params(user, q, now)
+    found = session.execute(_page_statement(_shape(q)), params).all()
+    total = found[0][-1] if found else 0
     if not found and q.page > 1:  # past the last page: still say how many there are
-        total = session.scalar(select(func.count()).select_from(
-            _filtered(_tab_query(user, q.tab), q, now).with_only_columns(HumanTask.id).subquery()))
+        total = session.scalar(_count_statement(_shape(q)), params)
     rows = []
-    for task, process_name, _total in found:
+    for row in found:
+        task, process_name = _listed(row)
         due = task.due_at if task.state == TaskState.OPEN else None
         rows.append(InboxRow(task=task, process_name=process_name or task.instance.process_id,
                              is_overdue=due is not None and due < now,

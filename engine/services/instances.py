@@ -51,9 +51,11 @@ def fail(session: Session, instance: ProcessInstance, error: ScriptError, actor:
 
 
 def start_instance(session: Session, process_id: str, actor: User | None, data: dict | None = None, *,
-                   title: str | None = None, business_key: str | None = None) -> ProcessInstance:
-    """Start the latest version of a process with initial data and run it to its first wait."""
-    version = latest_version(session, process_id)
+                   title: str | None = None, business_key: str | None = None,
+                   version: ProcessVersion | None = None) -> ProcessInstance:
+    """Start the latest version of a process (or `version`, already looked up) with initial data and
+    run it to its first wait."""
+    version = version or latest_version(session, process_id)
     spec, subspecs = repository.spec_objects(session, version.id)
     data = serializer.json_safe(data or {})
     workflow = runtime.new_workflow(spec, subspecs, data)
@@ -105,7 +107,7 @@ def start_by_user(session: Session, process_id: str, user: User, data: dict | No
             errors = validation.schema_errors(validation.resolve_schema(schema, {}), clean)
             if errors:
                 raise InvalidInput("Some answers are missing or invalid.", errors=errors)
-    return start_instance(session, process_id, user, clean, title=title, business_key=business_key)
+    return start_instance(session, process_id, user, clean, title=title, business_key=business_key, version=version)
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, bpmn, clock, serializer
@@ -59,11 +59,12 @@ def deploy_directory(session: Session, directory: str | Path, actor: User | None
                   pair_checker=pair_checker)
 
 
+_LATEST = (select(ProcessVersion).where(ProcessVersion.process_id == bindparam("process_id"))
+           .order_by(ProcessVersion.version.desc()).limit(1))
+
+
 def latest_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:
-    version = session.scalars(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.version.desc()).limit(1)
-    ).first()
+    version = session.scalars(_LATEST, {"process_id": process_id}).first()
     if version is None and required:
         raise NotFound(f"No process '{process_id}' is deployed.", process=process_id)
     return version

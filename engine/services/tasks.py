@@ -52,7 +52,8 @@ def require_open(task: HumanTask) -> None:
 
 _UID = bindparam("uid")
 _MY_GROUPS = select(user_group.c.group_id).where(user_group.c.user_id == _UID)
-_MY_TASKS = select(HumanTask).where(HumanTask.id.in_(union(
+# open tasks held by or offered to the user bound as `uid` (see `my_tasks_query`)
+MY_TASKS = select(HumanTask).where(HumanTask.id.in_(union(
     select(HumanTask.id).where(HumanTask.assignee_id == _UID, HumanTask.state == TaskState.OPEN),
     select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.user_id == _UID),
     select(HumanTaskCandidate.human_task_id).where(HumanTaskCandidate.group_id.in_(_MY_GROUPS)),
@@ -65,7 +66,7 @@ def my_tasks_query(user: User):
     A union of three indexed lookups (not one OR), so both SQLite and PostgreSQL answer it from
     indexes however many tasks are open; built once, bound to the user per call.
     """
-    return _MY_TASKS.params(uid=user.id)
+    return MY_TASKS.params(uid=user.id)
 
 
 def my_tasks(session: Session, user: User, limit: int = 50, offset: int = 0) -> list[HumanTask]:

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -39,22 +39,24 @@ USE_STAMP_INTERVAL = timedelta(minutes=10)
 STAMPED = "pingyi.token_stamped"
 
 
+_BY_DIGEST = (select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
+              .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                     User.is_active.is_(True)))
+
+
 def user_for_token(session: Session, secret: str) -> User | None:
     """The active user a presented token acts for, or None.
 
     `last_used_at` is written at most every ten minutes, so reading with a token stays a read."""
     if not secret or not secret.startswith(PREFIX):
         return None
-    row = session.execute(select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-                          .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))).first()
+    row = session.execute(_BY_DIGEST, {"digest": _digest(secret)}).first()
     if row is None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
+    user, token_id, last_used_at = row
     now = clock.now()
-    if row.last_used_at is None or now - row.last_used_at > USE_STAMP_INTERVAL:
-        session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    if last_used_at is None or now - last_used_at > USE_STAMP_INTERVAL:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         session.info[STAMPED] = True  # the caller commits it (a read-only request would roll it back)
     return user
 

@@ -88,6 +88,11 @@ def test_api_tokens(session, setup):
     assert tokens.user_for_token(session, secret).id == people["me"].id
     assert tokens.user_for_token(session, secret + "x") is None
     assert tokens.user_for_token(session, "not-a-token") is None
+    people["me"].is_active = False  # a deactivated person's tokens stop working with them
+    session.flush()
+    assert tokens.user_for_token(session, secret) is None
+    people["me"].is_active = True
+    session.flush()
     with pytest.raises(PermissionDenied):
         tokens.create_token(session, people["me"], "x", people["colleague"])
     tokens.revoke_token(session, token.id, people["me"])

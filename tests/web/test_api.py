@@ -45,6 +45,7 @@ def test_start_list_get_claim_submit(api):
     listed = api("GET", "/tasks", "dept").get_json()
     assert listed["total"] == 1
     task_id = listed["tasks"][0]["id"]
+    assert listed["tasks"][0]["url"] == f"/api/v1/tasks/{task_id}"
     detail = api("GET", f"/tasks/{task_id}", "dept").get_json()
     assert detail["form"]["schema"]["properties"]["items"]["type"] == "array"
     assert detail["can_claim"] is True and "教育局" in detail["instructions"]
