@@ -12,7 +12,7 @@ import secrets
 from copy import deepcopy
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, rules
@@ -102,12 +102,15 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     return ballot
 
 
+_BY_PUBLIC_ID = select(Ballot).where(Ballot.public_id == bindparam("public_id"))
+_BALLOT_QUERIES = {"none": _BY_PUBLIC_ID, "share": _BY_PUBLIC_ID.with_for_update(read=True),
+                   "lock": _BY_PUBLIC_ID.with_for_update()}
+
+
 def get_ballot(session: Session, public_id: str, lock: bool = False, share: bool = False) -> Ballot:
     """lock: exclusive (closing); share: votes being cast hold the ballot open until they commit."""
-    query = select(Ballot).where(Ballot.public_id == public_id)
-    if lock or share:
-        query = query.with_for_update(read=share and not lock)
-    ballot = session.scalar(query)
+    query = _BALLOT_QUERIES["lock" if lock else "share" if share else "none"]
+    ballot = session.scalar(query, {"public_id": public_id})
     if ballot is None:
         raise NotFound("No such ballot.", ballot=public_id)
     return ballot
@@ -129,6 +132,19 @@ def valid_choice(ballot: Ballot, choice: str) -> str:
     return choice
 
 
+# the statements of a vote, built once (a meeting casts hundreds of votes within seconds)
+_MARK_VOTED = (update(BallotVoter).where(BallotVoter.ballot_id == bindparam("b_ballot"),
+                                         BallotVoter.user_id == bindparam("b_user"), BallotVoter.has_voted.is_(False))
+               .values(has_voted=True).returning(BallotVoter.voter_group))
+_NEW_ENVELOPE = insert(BallotEnvelope)
+_SPEND_ENVELOPE = (update(BallotEnvelope).where(BallotEnvelope.id == bindparam("b_envelope"),
+                                                BallotEnvelope.is_spent.is_(False))
+                   .values(is_spent=True).returning(BallotEnvelope.ballot_id, BallotEnvelope.voter_group))
+_BALLOT_STATE = (select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
+                 .where(Ballot.id == bindparam("ballot_id")).with_for_update(read=True))
+_NEW_VOTE = insert(BallotVote)
+
+
 def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -> str:
     """Step 1 (its own transaction): mark the voter as having voted; returns an envelope id.
 
@@ -138,41 +154,34 @@ def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -
     ballot = get_ballot(session, public_id, share=True)
     _require_open(ballot)
     valid_choice(ballot, choice)
-    marked = session.execute(
-        update(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == voter.id,
-                                  BallotVoter.has_voted.is_(False))
-        .values(has_voted=True).returning(BallotVoter.voter_group)).first()
+    marked = session.execute(_MARK_VOTED, {"b_ballot": ballot.id, "b_user": voter.id}).first()
     if marked is None:
         eligible = session.get(BallotVoter, (ballot.id, voter.id))
         if eligible is None:
             raise PermissionDenied("You are not a voter in this ballot.", ballot=public_id)
         raise AlreadyVoted("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
     envelope = secrets.token_hex(16)
-    session.execute(insert(BallotEnvelope).values(id=envelope, ballot_id=ballot.id, voter_group=marked[0],
-                                                  is_spent=False))
+    session.execute(_NEW_ENVELOPE, {"id": envelope, "ballot_id": ballot.id, "voter_group": marked[0],
+                                    "is_spent": False})
     return envelope
 
 
 def cast(session: Session, envelope_id: str, choice: str) -> None:
     """Step 2 (a separate transaction): spend the envelope and drop the choice in the box."""
-    spent = session.execute(update(BallotEnvelope).where(BallotEnvelope.id == envelope_id,
-                                                         BallotEnvelope.is_spent.is_(False))
-                            .values(is_spent=True)
-                            .returning(BallotEnvelope.ballot_id, BallotEnvelope.voter_group)).first()
+    spent = session.execute(_SPEND_ENVELOPE, {"b_envelope": envelope_id}).first()
     if spent is None:
         if session.get(BallotEnvelope, envelope_id) is None:
             raise NotFound("No such envelope.")
         raise Conflict("This envelope was used already.")
     ballot_id, voter_group = spent
     # the ballot row is share-locked until commit, so a vote cannot slip in after the count
-    ballot = session.execute(select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
-                             .where(Ballot.id == ballot_id).with_for_update(read=True)).one()
+    ballot = session.execute(_BALLOT_STATE, {"ballot_id": ballot_id}).one()
     if ballot.status != "open" or is_past_closing(ballot):  # past its closing time, even before the timer ran
         raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
     if choice not in {o["code"] for o in ballot.rules["options"]}:
         raise InvalidInput("Choose one of the options.", errors={"choice": "required"})
-    session.execute(insert(BallotVote).values(id=secrets.token_hex(16), ballot_id=ballot_id,
-                                              voter_group=voter_group, choice=choice, source="electronic"))
+    session.execute(_NEW_VOTE, {"id": secrets.token_hex(16), "ballot_id": ballot_id, "voter_group": voter_group,
+                                "choice": choice, "source": "electronic"})
 
 
 def turnout(session: Session, ballot: Ballot) -> dict:

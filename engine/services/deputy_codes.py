@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock
@@ -117,6 +117,12 @@ def revoke(session: Session, user_id: int, keys: Keys, actor: User, reason: str 
     return user, keys.serializer().dumps([user.id, code.version])
 
 
+# one query: the code's current version, an active user, still in the deputies' group
+_DEPUTY = (select(User).join(DeputyCode, DeputyCode.user_id == User.id)
+           .where(User.id == bindparam("user_id"), DeputyCode.version == bindparam("version"),
+                  User.is_active.is_(True), User.groups.any(Group.name == bindparam("group"))))
+
+
 def verify(session: Session, token: str, keys: Keys) -> User:
     """The deputy a token names, or PermissionDenied (forged, expired, revoked, no longer a deputy)."""
     try:
@@ -127,10 +133,7 @@ def verify(session: Session, token: str, keys: Keys) -> User:
         raise PermissionDenied("This deputy code is not valid.", reason="invalid") from None
     if not isinstance(user_id, int) or not isinstance(version, int):
         raise PermissionDenied("This deputy code is not valid.", reason="invalid")
-    user = session.scalar(  # one query: current version, active, still a deputy
-        select(User).join(DeputyCode, DeputyCode.user_id == User.id)
-        .where(User.id == user_id, DeputyCode.version == version, User.is_active.is_(True),
-               User.groups.any(Group.name == keys.group)))
+    user = session.scalar(_DEPUTY, {"user_id": user_id, "version": version, "group": keys.group})
     if user is None:
         raise PermissionDenied("This deputy code was revoked.", reason="revoked")
     return user
