@@ -178,17 +178,88 @@ def elements(xml_texts, forms: dict | None = None) -> dict[tuple[str, str], Elem
     return found
 
 
-def diff(old_files, new_files, old_forms: dict | None = None, new_forms: dict | None = None) -> VersionDiff:
-    """Compare two versions given their BPMN texts and form definitions."""
-    before, after = elements(old_files, old_forms), elements(new_files, new_forms)
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _children(node, tag: str) -> list:
+    """Children with this local name (DMN 1.1 to 1.5 differ in namespace, not in names)."""
+    return [child for child in node if local(child.tag) == tag]
+
+
+def _text_of(node) -> str:
+    """The expression text of an entry or an input expression (its `text` child)."""
+    return _flat("".join(child.text or "" for child in _children(node, "text")))
+
+
+def _rule_summary(rule, labels: list[str], outputs: list[str]) -> str:
+    """'满意率 >= 0.9 → "满意"': what a rule says, to recognise it in the list of changes."""
+    when = [f"{label} {text}".strip() for label, text in
+            zip(labels, (_text_of(e) for e in _children(rule, "inputEntry")), strict=False) if text and text != "-"]
+    then = [f"{name}={text}" if len(outputs) > 1 else text for name, text in
+            zip(outputs, (_text_of(e) for e in _children(rule, "outputEntry")), strict=False)]
+    return f"{'，'.join(when) or '—'} → {'，'.join(then)}"
+
+
+def _table_elements(file: str, decision, table) -> list[Element]:
+    inputs, outputs = _children(table, "input"), _children(table, "output")
+    expressions = [" ".join(_text_of(x) for x in _children(i, "inputExpression")) for i in inputs]
+    labels = [i.get("label") or expression for i, expression in zip(inputs, expressions, strict=True)]
+    names = [o.get("name") or o.get("label") or "" for o in outputs]
+    found = [Element(file, decision.get("id", ""), "decision", decision.get("name", ""), (
+        ("hit policy", _flat(f"{table.get('hitPolicy', 'UNIQUE')} {table.get('aggregation', '')}")),
+        ("table inputs", json.dumps([[i.get("label", ""), e, i.get("id", "")] for i, e in zip(inputs, expressions,
+                                                                                             strict=True)],
+                                    ensure_ascii=False)),
+        ("table outputs", json.dumps([[o.get("name", ""), o.get("label", ""), o.get("typeRef", "")] for o in outputs],
+                                     ensure_ascii=False)),
+    ))]
+    for rule in _children(table, "rule"):
+        found.append(Element(file, rule.get("id", ""), "rule", _rule_summary(rule, labels, names), (
+            ("when", json.dumps([_text_of(e) for e in _children(rule, "inputEntry")], ensure_ascii=False)),
+            ("then", json.dumps([_text_of(e) for e in _children(rule, "outputEntry")], ensure_ascii=False)),
+            ("description", " ".join(_flat(d.text) for d in _children(rule, "description"))),
+        )))
+    return found
+
+
+def dmn_elements(files: dict[str, str]) -> dict[tuple[str, str], Element]:
+    """The decisions and the rules of their tables in the given DMN files, keyed by (file, id).
+
+    A decision changes with its hit policy, its inputs or its outputs; each rule is an element of
+    its own (conditions, results, description), so a table shows rules added, removed, changed.
+    A decision without a table (a literal expression) changes with its whole definition."""
+    found: dict[tuple[str, str], Element] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for file, text in sorted(files.items()):
+        try:
+            root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
+        except etree.XMLSyntaxError:
+            continue
+        for decision in (n for n in root.iter() if local(n.tag) == "decision"):
+            tables = _children(decision, "decisionTable")
+            items = _table_elements(file, decision, tables[0]) if tables else [Element(
+                file, decision.get("id", ""), "decision", decision.get("name", ""),
+                (("definition", _canonical(decision)),))]
+            found.update(((file, item.id), item) for item in items)
+    return found
+
+
+def diff(old_files, new_files, old_forms: dict | None = None, new_forms: dict | None = None,
+         old_dmn: dict | None = None, new_dmn: dict | None = None) -> VersionDiff:
+    """Compare two versions given their BPMN texts, form definitions and DMN files ({name: text})."""
+    before = {**elements(old_files, old_forms), **dmn_elements(old_dmn or {})}
+    after = {**elements(new_files, new_forms), **dmn_elements(new_dmn or {})}
     result = VersionDiff()
     result.added = [after[k] for k in after if k not in before]
     result.removed = [before[k] for k in before if k not in after]
     for key, old in before.items():
         new = after.get(key)
-        if new is None or new == old:
-            continue
-        aspects = [a for a, v in (("type", old.type != new.type), ("name", old.name != new.name)) if v]
+        if new is None or new == old or (new.type == old.type == "rule" and new.aspects == old.aspects):
+            continue  # (a rule's name is a summary of its entries: a renamed table input renames it too)
+        # a rule's name is its summary: what changed in it is said by its conditions and results
+        aspects = [a for a, v in (("type", old.type != new.type),
+                                  ("name", old.name != new.name and new.type != "rule")) if v]
         old_aspects, new_aspects = dict(old.aspects), dict(new.aspects)
         aspects += sorted(a for a in set(old_aspects) | set(new_aspects) if old_aspects.get(a) != new_aspects.get(a))
         result.changed.append(Change(old, new, tuple(aspects)))
@@ -201,5 +272,10 @@ def version_files(version) -> list[str]:
                                  if not name.endswith(".dmn")]
 
 
+def version_dmn(version) -> dict[str, str]:
+    return {name: text for name, text in (version.other_files or {}).items() if name.endswith(".dmn")}
+
+
 def diff_versions(old, new) -> VersionDiff:
-    return diff(version_files(old), version_files(new), old.forms or {}, new.forms or {})
+    return diff(version_files(old), version_files(new), old.forms or {}, new.forms or {},
+                version_dmn(old), version_dmn(new))

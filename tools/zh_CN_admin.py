@@ -36,6 +36,8 @@ ZH_ADMIN = {
     "called process": "调用的流程", "event": "事件", "attributes": "属性", "extensions": "扩展",
     "definition": "定义", "outgoing flows": "流出连线", "incoming flows": "流入连线", "conditions": "条件",
     "default flow": "默认连线", "pre-script": "前置脚本", "post-script": "后置脚本",
+    "hit policy": "命中策略", "table inputs": "决策表输入", "table outputs": "决策表输出",
+    "rule conditions": "规则条件", "rule results": "规则结果", "description": "描述",
     # moving instances
     "started": "已开始", "failed": "出错", "cancelled": "已取消", "passed earlier": "此前已经过",
     "Move waiting instances": "迁移等待中的实例",

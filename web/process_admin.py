@@ -22,6 +22,9 @@ ASPECTS = {
     "multi-instance": _l("multi-instance"), "loop": _l("loop"), "service": _l("service call"),
     "called element": _l("called process"), "event": _l("event"), "attributes": _l("attributes"),
     "extensions": _l("extensions"), "definition": _l("definition"),
+    # decision tables (DMN)
+    "hit policy": _l("hit policy"), "table inputs": _l("table inputs"), "table outputs": _l("table outputs"),
+    "when": _l("rule conditions"), "then": _l("rule results"), "description": _l("description"),
     # SpiffWorkflow's names, in migration refusals
     "outputs": _l("outgoing flows"), "inputs": _l("incoming flows"), "typename": _l("type"),
     "bpmn_name": _l("name"), "cond_task_specs": _l("conditions"), "default_task_spec": _l("default flow"),

@@ -119,3 +119,32 @@ def test_a_renamed_message_and_a_renamed_multi_instance_item_are_changes():
     item = mi.replace('<bpmn:inputDataItem id="deputy" name="deputy"/>',
                       '<bpmn:inputDataItem id="member" name="deputy"/>')
     assert list(changes(versions.diff([mi], [item]))) == ["opinion"]
+
+
+GRADE = (DATA / "dmn" / "grade.dmn").read_text()
+
+
+def test_decision_tables_are_compared_rule_by_rule():
+    stricter = GRADE.replace("&gt;= 0.9", "&gt;= 0.95").replace(
+        '<rule id="r3">', '<rule id="r2b"><inputEntry id="r2b_in"><text>&gt;= 0.5</text></inputEntry>'
+        '<outputEntry id="r2b_out"><text>"基本满意"</text></outputEntry></rule><rule id="r3">')
+    diff = versions.diff([], [], old_dmn={"grade.dmn": GRADE}, new_dmn={"grade.dmn": stricter})
+    [added] = diff.added
+    assert (added.process, added.id, added.type) == ("grade.dmn", "r2b", "rule")
+    assert added.name == '满意率 >= 0.5 → "基本满意"'
+    [changed] = diff.changed
+    assert (changed.new.id, changed.aspects) == ("r1", ("when",))
+    assert (changed.old.name, changed.new.name) == ('满意率 >= 0.9 → "满意"', '满意率 >= 0.95 → "满意"')
+    assert diff.removed == []
+    policy = GRADE.replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"').replace('label="满意率"', 'label="满意度"')
+    assert changes(versions.diff([], [], old_dmn={"g.dmn": GRADE}, new_dmn={"g.dmn": policy})) == {
+        "grade_decision": ("hit policy", "table inputs")}  # the rules read the same
+
+
+def test_a_deployed_decision_change_shows_in_the_version_list(session, admin):
+    files = bundle("dmn")
+    processes.deploy(session, files, None)
+    files["dmn/grade.dmn"] = GRADE.replace('"不满意"', '"不合格"').encode()
+    processes.deploy(session, files, admin)
+    [info] = version_service.overview(session, admin, "graded")
+    assert changes(info.versions[0].diff) == {"r3": ("then",)}
