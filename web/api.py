@@ -9,10 +9,11 @@ import json
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
+from sqlalchemy import bindparam, select
 
 import forms
 from engine.errors import InvalidInput, PermissionDenied
-from engine.models import HumanTask
+from engine.models import HumanTask, ProcessInstance
 from engine.services import attachments, inbox, instances, tasks, tokens, views
 from web import auditor, formkit, numbers
 from web.db import get_session
@@ -79,8 +80,9 @@ def start_instance():
     session = get_session()
     instance = instances.start_by_user(session, _text(body, "process_id") or "", g.api_user, data,
                                        title=_text(body, "title"), business_key=_text(body, "business_key"))
-    session.commit()
+    # read before the commit: one transaction, not a second one just for this
     mine = [task_json(t) for t in tasks.my_tasks_in(session, g.api_user, instance.id)]
+    session.commit()
     return jsonify(id=instance.id, process_id=instance.process_id, status=instance.status, tasks=mine), 201
 
 
@@ -116,13 +118,22 @@ def claim(task_id: int):
     return jsonify(task=task_json(task))
 
 
+_FORM_OF_TASK = (select(HumanTask.form_key, HumanTask.ui_form_key, HumanTask.instance_id,
+                         ProcessInstance.process_version_id)
+                  .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                  .where(HumanTask.id == bindparam("task_id")))
+
+
 def _refuse_foreign_files(session, task_id: int, data: dict) -> None:
     """The task page's rule: a file field names attachments of this instance, nothing else."""
-    task = tasks.get_task(session, task_id)
-    spec = views.deployed_form(session, task.instance.process_version_id, task.form_key, task.ui_form_key)
+    found = session.execute(_FORM_OF_TASK, {"task_id": task_id}).first()
+    if found is None:
+        return  # complete_task says the task does not exist
+    form_key, ui_key, instance_id, version_id = found
+    spec = views.deployed_form(session, version_id, form_key, ui_key)
     if not spec.schema or '"file"' not in json.dumps(spec.ui or {}):
         return
-    known = {a.public_id for a in attachments.for_instance(session, task.instance_id)}
+    known = {a.public_id for a in attachments.for_instance(session, instance_id)}
     unknown = formkit.unknown_files(forms.parse_definition(spec.schema, spec.ui), known, data)
     if unknown:
         raise InvalidInput("Some answers are missing or invalid.", errors=unknown)
@@ -140,9 +151,9 @@ def submit(task_id: int):
     session = get_session()
     _refuse_foreign_files(session, task_id, data)
     task = tasks.complete_task(session, task_id, data, g.api_user, reason=_text(body, "reason"))
+    following = tasks.next_task_for(session, g.api_user, task.instance_id)  # in the same transaction
     session.commit()
     instance = task.instance
-    following = tasks.next_task_for(session, g.api_user, task.instance_id)
     return jsonify(task=task_json(task), instance={"id": instance.id, "status": instance.status,
                                                    "error": (instance.error or {}).get("ref")},
                    next_task=task_json(following) if following else None)

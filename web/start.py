@@ -36,9 +36,9 @@ def form(process_id: str):
             session.rollback()
             kit.add_errors(exc.errors)
         else:
+            following = tasks.next_task_for(session, current_user, instance.id)  # in the same transaction
             session.commit()
             flash(_("The process was started."), "success")
-            following = tasks.next_task_for(session, current_user, instance.id)
             if following is not None:
                 return redirect(url_for("tasks.show", task_id=following.id))
             return redirect(url_for("instances.show", instance_id=instance.id))

@@ -72,6 +72,7 @@ def submit(task_id: int):
         session.rollback()
         kit.add_errors(exc.errors)
         return _render(page, kit, 422)
+    following = tasks.next_task_for(session, current_user, task.instance_id)  # in the same transaction
     session.commit()
     instance = task.instance
     if instance.status == "error" and instance.error:
@@ -81,7 +82,6 @@ def submit(task_id: int):
               "danger")
     else:
         flash(_("“%(title)s” is done.", title=task.title), "success")
-    following = tasks.next_task_for(session, current_user, task.instance_id)
     if following is not None:
         return redirect(url_for("tasks.show", task_id=following.id))
     return redirect(url_for("inbox.index"))

@@ -5,6 +5,7 @@ import copy
 
 from sqlalchemy import bindparam, exists, or_, select, union, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock, connectors, repository, runtime, serializer, validation
 from engine.errors import (
@@ -181,6 +182,7 @@ def _task_and_instance(session: Session, task_id: int, refresh: bool):
         .where(HumanTask.id == task_id).execution_options(populate_existing=refresh)).first()
     if row is None:
         raise NotFound(f"Task {task_id} does not exist.", task=task_id)
+    set_committed_value(row[0], "instance", row[1])  # task.instance without another query
     return row[0], row[1]
 
 
@@ -232,13 +234,14 @@ _IN_INSTANCE = select(HumanTask).where(
     or_(HumanTask.assignee_id == _UID,
         exists().where(HumanTaskCandidate.human_task_id == HumanTask.id, HumanTaskCandidate.user_id == _UID),
         exists().where(HumanTaskCandidate.human_task_id == HumanTask.id,
-                       HumanTaskCandidate.group_id.in_(_MY_GROUPS)))).order_by(HumanTask.id)
+                       HumanTaskCandidate.group_id.in_(_MY_GROUPS)))).order_by(HumanTask.id) \
+    .limit(bindparam("limit"))
 
 
 def my_tasks_in(session: Session, user: User, instance_id: int, limit: int = 100) -> list[HumanTask]:
     """The user's open tasks in one instance, oldest first: the same tasks as `my_tasks_query`, found
     from the instance's few open tasks rather than from all of the user's."""
-    return list(session.scalars(_IN_INSTANCE.params(uid=user.id, iid=instance_id).limit(limit)))
+    return list(session.scalars(_IN_INSTANCE, {"uid": user.id, "iid": instance_id, "limit": limit}))
 
 
 def next_task_for(session: Session, user: User, instance_id: int) -> HumanTask | None:
