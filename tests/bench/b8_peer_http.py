@@ -73,12 +73,12 @@ def prepare() -> tuple[str, str]:
     return url, secret
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
+def serve(url: str, port: int, app: str = "web:create_app()") -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "PINGYI_SECRET_KEY": "bench-" + os.urandom(8).hex(),
            "PINGYI_ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="pingyi-files-")}
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-k", "gthread", "--threads", "1",
-         "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", "web:create_app()"],
+         "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", app],
         cwd=ROOT, env=env)
     for _ in range(100):
         try:
@@ -123,6 +123,21 @@ def main(rounds: int = 40) -> None:
         print(f"  submit through the gateway       : {summary(submits)}   (SpiffArena 107.7 ms, goal <= 10)")
         print(f"  all 60 multi-instance submits    : {all_60:.3f} s total, "
               f"{statistics.median([all_60 / 60]) * 1000:.1f} ms each   (SpiffArena 13.4 s, goal <= 1.3 s)")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"  reference: an empty Flask app over the same gunicorn answers in {empty_request_ms(url):.2f} ms "
+          f"(median; the machine's speed drifts)")
+
+
+def empty_request_ms(url: str, requests: int = 300) -> float:
+    port = free_port()
+    server = serve(url, port, "tests.bench.empty_app:app")
+    try:
+        client, samples = Client(port, "none"), []
+        for _ in range(requests):
+            samples.append(client.call("GET", "/tasks")[0])
+        return statistics.median(samples) * 1000
     finally:
         server.terminate()
         server.wait(timeout=10)
