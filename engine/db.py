@@ -84,6 +84,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # checkpoint every ~40 MB of log instead of ~4 MB: a page rewritten by many commits (the
+        # instance being worked on, the audit head) is copied back once, with one flush to disk
+        # (B1: about a tenth less time per completion)
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

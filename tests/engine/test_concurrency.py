@@ -146,3 +146,22 @@ def test_a_load_never_mixes_an_old_revision_with_newer_json(session, sessions, d
     session.refresh(instance)
     workflow = repository.load(session, instance)
     assert [t.task_spec.name for t in runtime.ready_human_tasks(workflow)] == ["review"]
+
+
+def test_a_sqlite_file_is_opened_for_concurrent_use(tmp_path):
+    """WAL (readers do not wait for the writer), foreign keys, a busy timeout, and a checkpoint
+    window large enough that a page rewritten by many commits is copied back once."""
+    from sqlalchemy import text
+
+    from engine.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with engine.connect() as conn:
+            settings = {name: conn.execute(text(f"PRAGMA {name}")).scalar()
+                        for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous",
+                                     "wal_autocheckpoint")}
+    finally:
+        engine.dispose()
+    assert settings == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000, "synchronous": 1,
+                        "wal_autocheckpoint": 10000}
