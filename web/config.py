@@ -60,9 +60,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": True,  # explicit: the limiter otherwise keeps the last app's setting
     }
     config.update(overrides or {})
-    for key, value in rate_store.storage_config(config["DATABASE_URL"]).items():
-        config.setdefault(key, value)
     config.setdefault("MAX_CONTENT_LENGTH", config["ATTACHMENT_MAX_SIZE"] + 1024 * 1024)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance_path)
+    for key, value in rate_store.storage_config(config["DATABASE_URL"], config["SECRET_KEY"]).items():
+        config.setdefault(key, value)
     return config

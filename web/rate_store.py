@@ -4,6 +4,7 @@ Flask-Limiter keeps its counters in a `limits` storage. The memory storage count
 under gunicorn with four workers a limit of ten login attempts a minute would let forty through.
 This storage keeps the fixed windows in the `rate_counter` table instead: one atomic upsert per
 hit, on its own connection and committed at once (a hit counts even when the request fails).
+Keys (an address with an account name, a phone's cookie) are stored only as keyed digests.
 
 It is used on PostgreSQL (see `storage_config`). On SQLite every transaction takes the database's
 write lock when it begins, and a request that has already started its own transaction would wait
@@ -12,6 +13,7 @@ on itself; a SQLite deployment is a single process (`make run`), where the memor
 from __future__ import annotations
 
 import hashlib
+import hmac
 import threading
 import time
 
@@ -30,11 +32,12 @@ _engines: dict[str, object] = {}
 _engines_lock = threading.Lock()
 
 
-def storage_config(database_url: str) -> dict:
+def storage_config(database_url: str, secret: str) -> dict:
     """The Flask-Limiter settings for a database: shared counters on PostgreSQL, memory on SQLite."""
     if is_sqlite(database_url):
         return {"RATELIMIT_STORAGE_URI": "memory://"}
-    return {"RATELIMIT_STORAGE_URI": f"{SCHEME}://", "RATELIMIT_STORAGE_OPTIONS": {"url": database_url},
+    salt = hmac.new(secret.encode(), b"pingyi.rate-counter", hashlib.sha256).hexdigest()
+    return {"RATELIMIT_STORAGE_URI": f"{SCHEME}://", "RATELIMIT_STORAGE_OPTIONS": {"url": database_url, "salt": salt},
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True}
 
 
@@ -45,11 +48,6 @@ def _engine(url: str):
             options = {} if is_sqlite(url) else {"pool_size": 2, "max_overflow": 8}
             _engines[url] = make_engine(url, **options)
         return _engines[url]
-
-
-def _stored_key(key: str) -> str:
-    """Keys longer than the column (a device hash, a long route) are kept as their digest."""
-    return key if len(key) <= 255 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _upsert(dialect_insert):
@@ -75,12 +73,18 @@ class DatabaseStorage(Storage):
 
     STORAGE_SCHEME = [SCHEME]
 
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, url: str = "", **options):
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, url: str = "", salt: str = "",
+                 **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        if not url:
-            raise ValueError("the database storage needs the database URL (storage option 'url')")
+        if not url or not salt:
+            raise ValueError("the database storage needs the database URL and a salt (storage options)")
         self.engine = _engine(url)
+        self._salt = salt.encode()
         self._hits = 0
+
+    def _stored_key(self, key: str) -> str:
+        """Keys name an address and an account or a phone: only a keyed digest of them is stored."""
+        return hmac.new(self._salt, key.encode(), hashlib.sha256).hexdigest()
 
     @property
     def base_exceptions(self):
@@ -92,7 +96,7 @@ class DatabaseStorage(Storage):
             if connection.dialect.name == "postgresql":  # a counter lost in a crash is no loss: no flush wait
                 connection.execute(_NO_FLUSH_WAIT)
             hits = connection.execute(_UPSERT[self.engine.dialect.name], {
-                "k": _stored_key(key), "n": amount, "until": now + expiry, "now": now}).scalar_one()
+                "k": self._stored_key(key), "n": amount, "until": now + expiry, "now": now}).scalar_one()
             self._hits += 1
             if self._hits % CLEAN_EVERY == 0:
                 connection.execute(_ENDED, {"now": now})
@@ -100,7 +104,7 @@ class DatabaseStorage(Storage):
 
     def _current(self, key: str):
         with self.engine.connect() as connection:
-            return connection.execute(_CURRENT, {"k": _stored_key(key), "now": time.time()}).first()
+            return connection.execute(_CURRENT, {"k": self._stored_key(key), "now": time.time()}).first()
 
     def get(self, key: str) -> int:
         row = self._current(key)
@@ -124,4 +128,4 @@ class DatabaseStorage(Storage):
 
     def clear(self, key: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(_TABLE).where(_TABLE.c.key == _stored_key(key)))
+            connection.execute(delete(_TABLE).where(_TABLE.c.key == self._stored_key(key)))
