@@ -105,18 +105,18 @@ _COMPLETED = select(HumanTask).where(HumanTask.completed_by_id == bindparam("uid
 _TABS = {"mine": MY_TASKS, "group": _GROUP_UNCLAIMED, "completed": _COMPLETED}
 
 
-def _filtered(query, q: InboxQuery):
-    """`query` (tasks joined with their instance) with the filters `q` asks for; values come as
-    parameters (see `_params`)."""
-    if q.search:
+def _filtered(query, searching: bool, by_process: bool, due: str | None):
+    """`query` (tasks joined with their instance) with the filters asked for; the values come as
+    parameters (see `_params`), so one statement serves every search of the same shape."""
+    if searching:
         pattern = bindparam("pattern")
         query = query.where(or_(HumanTask.title.ilike(pattern), ProcessInstance.title.ilike(pattern),
                                 ProcessInstance.business_key.ilike(pattern)))
-    if q.process_id:
+    if by_process:
         query = query.where(ProcessInstance.process_id == bindparam("process_id"))
-    if q.due == "overdue":
+    if due == "overdue":
         query = query.where(HumanTask.due_at < bindparam("now"))
-    elif q.due == "soon":
+    elif due == "soon":
         query = query.where(HumanTask.due_at >= bindparam("now"), HumanTask.due_at < bindparam("soon"))
     return query
 
@@ -154,8 +154,7 @@ def _tab(columns, tab: str, searching: bool, by_process: bool, due: str | None):
     query = (select(*columns).select_from(HumanTask)
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .where(_TABS[tab].whereclause))
-    return _filtered(query, InboxQuery(tab=tab, search="x" if searching else "",
-                                       process_id="x" if by_process else None, due=due))
+    return _filtered(query, searching, by_process, due)
 
 
 @lru_cache(maxsize=256)

@@ -39,6 +39,11 @@ def test_start_runs_to_the_first_task_and_stores_the_workflow_without_its_spec(s
     stored = json.loads(instance.workflow_json)
     assert "spec" not in stored and "subprocess_specs" not in stored
     assert instance.serializer_version == serializer.SERIALIZER_VERSION
+    # empty columns are SQL NULL (not JSON null), so "no error" and "not suspended" can be queried
+    empty = session.execute(select(ProcessInstance.error.is_(None), ProcessInstance.status_before_suspend.is_(None),
+                                   ProcessInstance.ended_at.is_(None))
+                            .where(ProcessInstance.id == instance.id)).one()
+    assert tuple(empty) == (True, True, True)
     [task] = open_tasks(session, instance)
     assert (task.element_id, task.title, task.lane, task.form_key) == ("draft", "起草方案", "起草人",
                                                                          "draft-schema.json")
