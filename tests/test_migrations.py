@@ -63,3 +63,29 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
     upgrade(url, MIGRATIONS)
     assert model_tables <= table_names(url)
     assert schema_differences(url) == []
+
+
+def test_json_null_left_by_earlier_versions_becomes_sql_null(tmp_path):
+    from sqlalchemy import text
+
+    from engine.db import make_session_factory
+    from engine.services import instances, processes
+    from tests.conftest import bundle
+
+    url = f"sqlite:///{tmp_path / 'nulls.db'}"
+    upgrade(url, MIGRATIONS, "0009")
+    db_engine = make_engine(url)
+    try:
+        sessions = make_session_factory(db_engine)
+        with sessions() as session:
+            processes.deploy(session, bundle("approval"), None)
+            instances.start_instance(session, "approval", None, {"unit": "教育局"})
+            session.execute(text("UPDATE process_instance SET error = 'null'"))  # as core updates wrote None
+            session.execute(text("UPDATE human_task SET draft = 'null', submitted = 'null'"))
+            session.commit()
+        upgrade(url, MIGRATIONS)
+        with sessions() as session:
+            assert session.execute(text("SELECT error IS NULL FROM process_instance")).scalar_one() == 1
+            assert session.execute(text("SELECT draft IS NULL AND submitted IS NULL FROM human_task")).all() == [(1,)]
+    finally:
+        db_engine.dispose()

@@ -61,8 +61,8 @@ class Ballot(Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     message_name: Mapped[str | None] = mapped_column(String(255))
     # which waiting task gets the tally: {"<result variable>.ballot": public_id} (parallel votes in one instance)
-    message_correlation: Mapped[dict | None] = mapped_column(JSON)
-    tally: Mapped[dict | None] = mapped_column(JSON)
+    message_correlation: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    tally: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     void_reason: Mapped[str | None] = mapped_column(Text)
 
 

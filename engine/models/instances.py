@@ -35,7 +35,7 @@ class ProcessInstance(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     status_before_suspend: Mapped[str | None] = mapped_column(String(16))
     status_reason: Mapped[str | None] = mapped_column(Text)
-    error: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # Element ids the instance has passed through (the task tree forgets finished history)
     visited: Mapped[list] = mapped_column(JSON, default=list)
     workflow_json: Mapped[str] = mapped_column(Text, deferred=True)

@@ -45,8 +45,9 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     end_reason: Mapped[str | None] = mapped_column(Text)
-    draft: Mapped[dict | None] = mapped_column(JSON, deferred=True)
-    submitted: Mapped[dict | None] = mapped_column(JSON, deferred=True)  # what the completer submitted
+    draft: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), deferred=True)
+    # what the completer submitted (None for a task the engine ended)
+    submitted: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), deferred=True)
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     instance: Mapped[ProcessInstance] = relationship()
