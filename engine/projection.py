@@ -39,7 +39,6 @@ class RowState:
 class Projection:
     """What changed in the inbox when the projection was brought in line."""
 
-    created: list[str] = field(default_factory=list)                     # guids of new open tasks
     closed: list[tuple[str, str]] = field(default_factory=list)          # (task guid, element) ended by the engine
     errors: list[tuple[str, ScriptError]] = field(default_factory=list)  # (task guid, error)
 
@@ -130,7 +129,6 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
         return
     _insert_rows(session, instance, infos, _principal_ids(session, infos), now)
     for info in infos:
-        result.created.append(info.task_guid)
         state.tasks[info.task_guid] = info.element_id
 
 

@@ -182,9 +182,7 @@ def insert(session: Session, instance: ProcessInstance, workflow, *, status: str
     values["title"] = values["title"] or ""
     for key, value in values.items():
         setattr(instance, key, value)  # every column loaded: nothing is read back later
-    # columns left empty are left out (a JSON column given None would hold JSON null, not NULL)
-    stored = {key: value for key, value in values.items() if value is not None}
-    instance.id = session.connection().execute(_INSERT, stored).scalar_one()
+    instance.id = session.connection().execute(_INSERT, values).scalar_one()
     make_transient_to_detached(instance)
     session.add(instance)
     _workflows.put(instance.id, (instance.revision, workflow))

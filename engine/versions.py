@@ -153,15 +153,19 @@ def _name_messages(root) -> None:
             node.set("messageName", names.get(ref, ""))
 
 
+def _parse(text):
+    """The document's root, or None when it is not well-formed (it was checked at deployment)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
 def elements(xml_texts, forms: dict | None = None) -> dict[tuple[str, str], Element]:
     """Every flow element, flow and lane of the given BPMN documents, keyed by (process, id)."""
     found: dict[tuple[str, str], Element] = {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    for text in xml_texts:
-        try:
-            root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
-        except etree.XMLSyntaxError:
-            continue
+    for root in (r for r in map(_parse, xml_texts) if r is not None):
         _name_messages(root)
         for process in root.iter(f"{{{BPMN}}}process"):
             pid = process.get("id", "")
@@ -230,11 +234,9 @@ def dmn_elements(files: dict[str, str]) -> dict[tuple[str, str], Element]:
     its own (conditions, results, description), so a table shows rules added, removed, changed.
     A decision without a table (a literal expression) changes with its whole definition."""
     found: dict[tuple[str, str], Element] = {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     for file, text in sorted(files.items()):
-        try:
-            root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text, parser)
-        except etree.XMLSyntaxError:
+        root = _parse(text)
+        if root is None:
             continue
         for decision in (n for n in root.iter() if local(n.tag) == "decision"):
             tables = _children(decision, "decisionTable")

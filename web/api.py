@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
-from sqlalchemy import bindparam, select
+from flask import Blueprint, g, jsonify, request, url_for
 
 import forms
 from engine.errors import InvalidInput, PermissionDenied
-from engine.models import HumanTask, ProcessInstance
+from engine.models import HumanTask
 from engine.services import attachments, inbox, instances, tasks, tokens, views
 from web import auditor, formkit, numbers
 from web.db import get_session
@@ -66,7 +65,7 @@ def task_json(task: HumanTask) -> dict:
         "instance": task.instance_id, "assignee": task.assignee.username if task.assignee else None,
         "due_at": task.due_at.isoformat() if task.due_at else None, "priority": task.priority,
         "created_at": task.created_at.isoformat(), "form": task.form_key,
-        "url": f"{request.script_root}{bp.url_prefix}/tasks/{task.id}",  # api.get_task, without url_for per row
+        "url": url_for("api.get_task", task_id=task.id),
     }
 
 
@@ -118,19 +117,12 @@ def claim(task_id: int):
     return jsonify(task=task_json(task))
 
 
-_FORM_OF_TASK = (select(HumanTask.form_key, HumanTask.ui_form_key, HumanTask.instance_id,
-                         ProcessInstance.process_version_id)
-                  .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                  .where(HumanTask.id == bindparam("task_id")))
-
-
 def _refuse_foreign_files(session, task_id: int, data: dict) -> None:
     """The task page's rule: a file field names attachments of this instance, nothing else."""
-    found = session.execute(_FORM_OF_TASK, {"task_id": task_id}).first()
+    found = views.deployed_form_of_task(session, task_id)
     if found is None:
         return  # complete_task says the task does not exist
-    form_key, ui_key, instance_id, version_id = found
-    spec = views.deployed_form(session, version_id, form_key, ui_key)
+    spec, instance_id = found
     if not spec.schema or '"file"' not in json.dumps(spec.ui or {}):
         return
     known = {a.public_id for a in attachments.for_instance(session, instance_id)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import repository, runtime, serializer, validation
@@ -73,6 +73,21 @@ def deployed_form(session: Session, version_id: int, key: str | None, ui_key: st
     """A task's form as deployed: Jinja not rendered, options not expanded."""
     forms = repository.forms_of(session, version_id)
     return FormSpec(key=key, schema=forms.get(key) if key else None, ui=forms.get(ui_key) if ui_key else None)
+
+
+_FORM_OF_TASK = (select(HumanTask.form_key, HumanTask.ui_form_key, HumanTask.instance_id,
+                         ProcessInstance.process_version_id)
+                  .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                  .where(HumanTask.id == bindparam("task_id")))
+
+
+def deployed_form_of_task(session: Session, task_id: int) -> tuple[FormSpec, int] | None:
+    """A task's form as deployed, with its instance id (one query, no entities); None: no such task."""
+    found = session.execute(_FORM_OF_TASK, {"task_id": task_id}).first()
+    if found is None:
+        return None
+    form_key, ui_key, instance_id, version_id = found
+    return deployed_form(session, version_id, form_key, ui_key), instance_id
 
 
 def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | None, data: dict) -> FormSpec:
