@@ -53,8 +53,10 @@ def the_task(session, element="write_plan"):
 
 
 def all_of(session, model, *names) -> list:
+    """Plain copies of every row, oldest first (by primary key: without ORDER BY, a join may
+    come back in the order of whichever index the database picks)."""
     session.expire_all()
-    rows = [snapshot(row, *names) for row in session.scalars(select(model))]
+    rows = [snapshot(row, *names) for row in session.scalars(select(model).order_by(*model.__mapper__.primary_key))]
     session.commit()
     return rows
 
