@@ -148,6 +148,7 @@ ZH = {
     "Nothing here.": "暂无任务。",
     "Completed": "完成于",
     "Held by you": "由您办理",
+    "Assignee": "办理人",
     "Release": "退回",
     "Held by %(name)s": "由%(name)s办理",
     "Claim": "领取",

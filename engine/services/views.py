@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import repository, runtime, serializer, validation
 from engine.errors import PermissionDenied
+from engine.labels import Labels
+from engine.labels import for_version as version_labels
 from engine.models import (
     Attachment,
     HumanTask,
@@ -55,6 +57,7 @@ class TaskPage:
     earlier: list[Step] = field(default_factory=list)
     files: list[Attachment] = field(default_factory=list)
     history: list[audit_history.Entry] = field(default_factory=list)
+    labels: Labels = field(default_factory=Labels)  # form titles and element names
 
 
 @dataclass
@@ -67,6 +70,7 @@ class InstancePage:
     data: dict
     files: list[Attachment]
     history: list[audit_history.Entry]
+    labels: Labels
 
 
 def deployed_form(session: Session, version_id: int, key: str | None, ui_key: str | None) -> FormSpec:
@@ -132,7 +136,8 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
         form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
         can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, before=task),
-        files=attachments.for_instance(session, instance.id), history=history(session, instance.id))
+        files=attachments.for_instance(session, instance.id), history=history(session, instance.id),
+        labels=version_labels(session, instance.version))
 
 
 def instance_page(session: Session, instance_id: int, user: User) -> InstancePage:
@@ -145,7 +150,8 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
     data = task_data(session, instance)
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
-                        files=attachments.for_instance(session, instance.id), history=history(session, instance.id))
+                        files=attachments.for_instance(session, instance.id), history=history(session, instance.id),
+                        labels=version_labels(session, instance.version))
 
 
 def bpmn_xml(session: Session, instance_id: int, user: User) -> str:

@@ -1,0 +1,122 @@
+"""Human names for what a process version stores under technical names: a data key gets the
+title its form gives it ("summary" -> "方案概述"), an element id the name drawn on the diagram
+("write_plan" -> "提交整改方案"). Pages show these instead of the keys; exports keep the keys."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from engine import repository
+from engine.cache import LRU
+from engine.models import ProcessVersion
+
+
+@dataclass(frozen=True)
+class Labels:
+    fields: dict[str, str] = field(default_factory=dict)
+    elements: dict[str, str] = field(default_factory=dict)
+
+    def field(self, key: str) -> str:
+        return self.fields.get(key) or key
+
+    def ordered(self, keys) -> list[str]:
+        """`keys` in the order their forms list them; keys no form names keep their order, after."""
+        position = {key: index for index, key in enumerate(self.fields)}
+        return sorted(keys, key=lambda key: position.get(key, len(position)))
+
+    def element(self, element_id: str | None) -> str | None:
+        return self.elements.get(element_id, element_id) if element_id else element_id
+
+
+_NESTED = ("additionalProperties", "$defs", "definitions", "allOf", "anyOf", "oneOf", "then", "else")
+
+
+def _in_ui_order(names: list[str], ui: dict) -> list[str]:
+    """Property names in the order the form shows them (`ui:order`, with "*" for the rest)."""
+    order = ui.get("ui:order")
+    if not isinstance(order, list):
+        return names
+    star = order.index("*") if "*" in order else len(order)
+    before = [n for n in order[:star] if n in names]
+    after = [n for n in order[star + 1:] if n in names]
+    return before + [n for n in names if n not in before and n not in after] + after
+
+
+def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = ()) -> dict[str, str]:
+    """Property name -> title, over every form of a version, nested objects and lists included.
+
+    `pairs` (form, UI form) come first, in that order (the start form, then the tasks' forms),
+    then the other forms by name. The first title met wins, so one key keeps one label on a
+    page, and the dict's order is the order people fill the fields in."""
+    titles: dict[str, str] = {}
+
+    def walk(node, ui) -> None:
+        ui = ui if isinstance(ui, dict) else {}
+        if isinstance(node, list):
+            for child in node:
+                walk(child, ui)
+            return
+        if not isinstance(node, dict):
+            return
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name in _in_ui_order(list(properties), ui):
+                child = properties[name]
+                title = child.get("title") if isinstance(child, dict) else None
+                if isinstance(title, str) and title.strip() and "{{" not in title:
+                    titles.setdefault(name, title.strip())
+                walk(child, ui.get(name))
+        if "items" in node:
+            walk(node["items"], ui.get("items"))
+        for key in _NESTED:
+            if key in node:
+                walk(node[key], ui)
+
+    for name, ui_name in [*pairs, *((name, None) for name in sorted(forms))]:
+        if name in forms:
+            walk(forms[name], forms.get(ui_name) if ui_name else None)
+    return titles
+
+
+def _task_specs(spec, subprocess_specs: dict):
+    for process in (spec, *subprocess_specs.values()):
+        yield from process.task_specs.values()
+
+
+def element_names(spec, subprocess_specs: dict) -> dict[str, str]:
+    """Element id -> its name on the diagram, for every named element of the version."""
+    names: dict[str, str] = {}
+    for task_spec in _task_specs(spec, subprocess_specs):
+        bpmn_id, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
+        if bpmn_id and name and name.strip():
+            names.setdefault(bpmn_id, " ".join(name.split()))
+    return names
+
+
+def forms_in_use(spec, subprocess_specs: dict) -> list[tuple[str, str | None]]:
+    """The (form, UI form) files the tasks name, in the order the specs list the tasks."""
+    used = []
+    for task_spec in _task_specs(spec, subprocess_specs):
+        properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+        if properties.get("formJsonSchemaFilename"):
+            used.append((properties["formJsonSchemaFilename"], properties.get("formUiSchemaFilename")))
+    return used
+
+
+_labels = LRU(64)  # process version id -> (the repository's spec objects it was built from, Labels)
+
+
+def for_version(session: Session, version: ProcessVersion) -> Labels:
+    """The labels of a version, built once per copy of its spec that the repository caches (so
+    they go when the repository's caches are cleared). The start form's fields come first."""
+    objects = repository.spec_objects(session, version.id)
+    cached = _labels.get(version.id)
+    if cached is not None and cached[0] is objects:
+        return cached[1]
+    spec, subprocesses = objects
+    pairs = [(version.start_form_key, version.start_ui_form_key), *forms_in_use(spec, subprocesses)]
+    labels = Labels(fields=field_titles(repository.forms_of(session, version.id), pairs),
+                    elements=element_names(spec, subprocesses))
+    _labels.put(version.id, (objects, labels))
+    return labels

@@ -1,0 +1,45 @@
+"""Labels: the titles forms give data keys and the names diagrams give elements."""
+from __future__ import annotations
+
+from engine import labels, repository
+from engine.services import processes
+
+PLAN = {"properties": {
+    "summary": {"type": "string", "title": "方案概述"},
+    "items": {"type": "array", "title": "整改措施", "items": {"type": "object", "properties": {
+        "problem": {"type": "string", "title": "问题"}, "deadline": {"type": "string", "title": "完成时限"}}}},
+    "note": {"type": "string", "title": "{{ department }}的说明"}}}
+START = {"properties": {"department": {"type": "string", "title": "被评议部门"},
+                        "summary": {"type": "string", "title": "交办说明"}}}
+
+
+def test_titles_come_from_nested_objects_and_lists_in_the_order_of_the_form():
+    ui = {"ui:order": ["items", "*"], "items": {"items": {"ui:order": ["deadline", "problem"]}}}
+    titles = labels.field_titles({"plan.json": PLAN, "plan-ui.json": ui}, [("plan.json", "plan-ui.json")])
+    assert list(titles.items()) == [("items", "整改措施"), ("deadline", "完成时限"), ("problem", "问题"),
+                                    ("summary", "方案概述")]  # a title with Jinja in it is no label
+
+
+def test_the_first_form_named_gives_a_shared_key_its_title():
+    forms = {"a-plan.json": PLAN, "z-start.json": START}
+    assert labels.field_titles(forms)["summary"] == "方案概述"  # by file name when nothing is named
+    started_first = labels.field_titles(forms, [("z-start.json", None)])
+    assert started_first["summary"] == "交办说明" and list(started_first)[:2] == ["department", "summary"]
+
+
+def test_ordered_puts_form_fields_first_and_keeps_the_rest_as_they_came():
+    named = labels.Labels(fields={"department": "被评议部门", "summary": "方案概述"})
+    assert named.ordered(["zeta", "summary", "alpha", "department"]) == ["department", "summary", "zeta", "alpha"]
+    assert named.field("summary") == "方案概述" and named.field("other") == "other"
+
+
+def test_a_deployed_version_names_its_fields_and_elements(session, deploy):
+    deploy("inbox")
+    version = processes.latest_version(session, "plan")
+    found = labels.for_version(session, version)
+    assert list(found.fields)[:2] == ["department", "issued_on"]  # the start form first
+    assert found.fields["items"] == "整改措施" and found.fields["deadline"] == "完成时限"
+    assert found.element("write_plan") == "提交整改方案" and found.element("nowhere") == "nowhere"
+    assert labels.for_version(session, version) is found  # built once per version
+    repository.clear_caches()
+    assert labels.for_version(session, version) is not found  # and again after the caches go
