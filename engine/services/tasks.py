@@ -175,11 +175,16 @@ def complete_task(session: Session, task_id: int, data: dict, actor: User,
     raise Conflict("The instance is too busy; please try again.", task=task.title)
 
 
+_TASK_AND_INSTANCE = (select(HumanTask, ProcessInstance)
+                      .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                      .where(HumanTask.id == bindparam("task_id")))
+_TASK_AND_INSTANCE_FRESH = _TASK_AND_INSTANCE.execution_options(populate_existing=True)
+
+
 def _task_and_instance(session: Session, task_id: int, refresh: bool):
     """The task and its instance in one query (fresh from the database when `refresh`)."""
-    row = session.execute(
-        select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(HumanTask.id == task_id).execution_options(populate_existing=refresh)).first()
+    statement = _TASK_AND_INSTANCE_FRESH if refresh else _TASK_AND_INSTANCE
+    row = session.execute(statement, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"Task {task_id} does not exist.", task=task_id)
     set_committed_value(row[0], "instance", row[1])  # task.instance without another query
