@@ -7,6 +7,7 @@ form and a spreadsheet refuse the same things with the same error codes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -71,11 +72,16 @@ def kind_of(kind: str) -> Kind:
     return KINDS[kind]
 
 
-def office_codes(session: Session) -> dict[str, str]:
-    """{name or code: code} of every committee office, so forms and sheets may give either."""
-    found = {}
-    for code, name in session.execute(select(CommitteeOffice.code, CommitteeOffice.name)):
-        found[name], found[code] = code, code
+def office_codes(session: Session, active_only: bool = False) -> dict[str, str]:
+    """{name or code: code} of the committee offices, so forms and sheets may give either. A code
+    always means its own office; a name two offices share means neither (give the code then)."""
+    query = select(CommitteeOffice.code, CommitteeOffice.name)
+    if active_only:
+        query = query.where(CommitteeOffice.is_active.is_(True))
+    rows = session.execute(query).all()
+    names = Counter(name for _, name in rows)
+    found = {name: code for code, name in rows if names[name] == 1}
+    found.update({code: code for code, _ in rows})
     return found
 
 

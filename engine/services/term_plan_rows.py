@@ -11,7 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import CommitteeOffice, Department
+from engine.models import Department
+from engine.services.org import office_codes
 
 TERM_YEARS = 5
 
@@ -29,6 +30,7 @@ class Problem:
 MESSAGES = {
     "term_invalid": "届期起始年份无效：{value}。",
     "term_approved": "{start}—{end} 届期已有经批准的规划表。",
+    "term_overlaps": "届期与已批准的 {start}—{end} 届期规划表重叠。",
     "rows_required": "规划表至少需要一行。",
     "row_invalid": "第 {n} 行格式不正确。",
     "department_required": "第 {n} 行：请选择部门。",
@@ -60,12 +62,14 @@ def term_start_of(value) -> int | None:
     return start if 2000 <= start <= 2100 and str(value).strip() == str(start) else None
 
 
-def check_term(session: Session, term_start, approved_id: int | None) -> list[Problem]:
+def check_term(session: Session, term_start, approved: tuple[int, int] | None) -> list[Problem]:
+    """Problems of the term itself; `approved` is the term of an approved plan sharing years with it."""
     start = term_start_of(term_start)
     if start is None:
         return [Problem("term_invalid", "term_start", {"value": term_start})]
-    if approved_id is not None:
-        return [Problem("term_approved", "term_start", {"start": start, "end": start + TERM_YEARS - 1})]
+    if approved is not None:
+        code = "term_approved" if approved[0] == start else "term_overlaps"
+        return [Problem(code, "term_start", {"start": approved[0], "end": approved[1]})]
     return []
 
 
@@ -75,9 +79,7 @@ def clean_rows(session: Session, term_start, rows) -> tuple[list[dict], list[Pro
         return [], [Problem("rows_required", "rows")]
     start = term_start_of(term_start)
     departments = {d.code: d for d in session.scalars(select(Department).where(Department.is_active.is_(True)))}
-    offices = {}
-    for office in session.scalars(select(CommitteeOffice).where(CommitteeOffice.is_active.is_(True))):
-        offices[office.name], offices[office.code] = office.code, office.code
+    offices = office_codes(session, active_only=True)
     cleaned, problems, seen = [], [], {}
     for index, row in enumerate(rows):
         n, path = index + 1, f"rows.{index}"

@@ -42,7 +42,7 @@ def check_rows(session: Session, term_start, rows, plan: TermPlan | None = None)
     """The rows made clean (office and leader default to the department's), or InvalidInput naming
     every problem: unknown department or office, a year outside the term, a department twice, a term
     with an approved plan (other than `plan`)."""
-    problems = check_term(session, term_start, _approved_id(session, term_start, plan))
+    problems = check_term(session, term_start, _approved_term(session, term_start, plan))
     cleaned, more = clean_rows(session, term_start, rows)
     problems += more
     if problems:
@@ -65,8 +65,8 @@ def save_plan(session: Session, *, term_start, rows, status: str, actor: User | 
     plan = None
     if instance is not None:
         plan = session.scalar(select(TermPlan).where(TermPlan.instance_id == instance.id))
-    if status == "approved" and _approved_id(session, term_start, plan) is not None:
-        raise Conflict(f"The term starting {term_start} has an approved plan already.", term=term_start)
+    if status == "approved" and _approved_term(session, term_start, plan) is not None:
+        raise Conflict(f"The term starting {term_start} meets an approved plan's term.", term=term_start)
     cleaned = check_rows(session, term_start, rows, plan)
     term_start = int(term_start)
     before = None if plan is None else {"status": plan.status, "rows": len(plan.rows)}
@@ -95,20 +95,25 @@ def _id(actor: User | None) -> int | None:
     return actor.id if actor is not None else None
 
 
-def _approved_id(session: Session, term_start, plan: TermPlan | None) -> int | None:
+def _approved_term(session: Session, term_start, plan: TermPlan | None) -> tuple[int, int] | None:
+    """The term of an approved plan (other than `plan`) that shares a year with the term starting
+    at `term_start`: terms follow each other, they never overlap."""
     start = term_start_of(term_start)
     if start is None:
         return None
-    query = select(TermPlan.id).where(TermPlan.term_start == start, TermPlan.status == "approved")
+    query = select(TermPlan.term_start, TermPlan.term_end).where(
+        TermPlan.status == "approved", TermPlan.term_start <= start + TERM_YEARS - 1, TermPlan.term_end >= start)
     if plan is not None:
         query = query.where(TermPlan.id != plan.id)
-    return session.scalar(query.limit(1))
+    found = session.execute(query.order_by(TermPlan.term_start).limit(1)).first()
+    return tuple(found) if found is not None else None
 
 
 def approved_plan(session: Session, year: int) -> TermPlan | None:
     """The approved plan whose term contains `year`."""
     return session.scalar(select(TermPlan).where(TermPlan.status == "approved", TermPlan.term_start <= year,
-                                                 TermPlan.term_end >= year).limit(1))
+                                                 TermPlan.term_end >= year)
+                          .order_by(TermPlan.term_start.desc()).limit(1))
 
 
 def list_plans(session: Session, actor: User) -> list[TermPlan]:

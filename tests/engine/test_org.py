@@ -66,6 +66,20 @@ def test_units_are_created_updated_and_deactivated_with_audit(session, office):
         == "organisation"
 
 
+def test_an_office_name_two_offices_share_names_neither(session, office):
+    org.create_unit(session, "office", {"code": "CJW", "name": "财经工委", "group_name": "财经工委"}, office)
+    org.create_unit(session, "office", {"code": "CJW2", "name": "财经工委", "group_name": "财经工委二"}, office)
+    org.create_unit(session, "office", {"code": "XX", "name": "JKW", "group_name": "XX"}, office)
+    assert org.office_codes(session) == {"教科文卫工委": "JKW", "JKW": "JKW", "CJW": "CJW", "CJW2": "CJW2",
+                                         "XX": "XX"}  # a code means its own office, even as another's name
+    with pytest.raises(InvalidInput) as caught:
+        org.create_unit(session, "department", {"code": "D09", "name": "县审计局", "group_name": "审计局",
+                                                "office_code": "财经工委"}, office)
+    assert caught.value.errors == {"office_code": "unknown_office"}
+    org.deactivate_unit(session, "office", "CJW2", office)
+    assert org.office_codes(session, active_only=True)["财经工委"] == "CJW"
+
+
 def test_only_the_office_and_administrators_change_auditors_read(session, office, make_user, admin):
     auditor = make_user("auditor", is_auditor=True)
     department_user = make_user("dept", groups=["教育局"])

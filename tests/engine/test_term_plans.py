@@ -65,6 +65,15 @@ def test_only_one_approved_plan_per_term(session, county):
         term_plans.save_plan(session, term_start=2027, rows=rows, status="approved", actor=county["office"])
     assert check(_ctx(session), [row("D03", 2024)], 2022) == {
         "ok": False, "errors": ["2022—2026 届期已有经批准的规划表。"]}
+    # terms follow each other: one that shares a year with an approved term is refused, the next is not
+    with pytest.raises(Conflict):
+        term_plans.save_plan(session, term_start=2024, rows=[row("D01", 2027)], status="approved",
+                             actor=county["party"])
+    assert check(_ctx(session), [row("D03", 2020)], 2018) == {
+        "ok": False, "errors": ["届期与已批准的 2022—2026 届期规划表重叠。"]}
+    following = term_plans.save_plan(session, term_start=2027, rows=[row("D01", 2027)], status="approved",
+                                     actor=county["party"])
+    assert term_plans.approved_plan(session, 2026) is first and term_plans.approved_plan(session, 2027) is following
 
 
 def _ctx(session):
