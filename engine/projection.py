@@ -70,7 +70,7 @@ def read_state(session: Session, instance_id: int) -> RowState:
     state = RowState()
     state.tasks = dict(session.execute(
         select(HumanTask.task_guid, HumanTask.element_id)
-        .where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.OPEN)).all())
+        .where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)).all())
     state.timers = dict(session.execute(
         select(Timer.task_guid, Timer.due_at).where(Timer.instance_id == instance_id)).all())
     state.messages = set(session.scalars(

@@ -51,7 +51,8 @@ def rule_set(session: Session, code: str) -> dict:
 
 
 def rule_sets(session: Session) -> dict[str, dict]:
-    saved = {row.code: {"name": row.name, **row.definition} for row in session.scalars(select(RuleSet))}
+    saved = {row.code: {"name": row.name, **row.definition}
+             for row in session.scalars(select(RuleSet).order_by(RuleSet.code))}
     return {**deepcopy(rules.PRESETS), **saved}
 
 
@@ -205,7 +206,7 @@ def my_open_ballots(session: Session, user: User) -> list[Ballot]:
     return list(session.scalars(
         select(Ballot).join(BallotVoter, BallotVoter.ballot_id == Ballot.id)
         .where(BallotVoter.user_id == user.id, BallotVoter.has_voted.is_(False), Ballot.status == "open")
-        .order_by(Ballot.opened_at)))
+        .order_by(Ballot.opened_at, Ballot.id)))
 
 
 def is_voter(session: Session, ballot: Ballot, user: User) -> BallotVoter | None:
@@ -238,7 +239,7 @@ def list_ballots(session: Session, year: int | None = None) -> list[Ballot]:
 def voters_of(session: Session, ballot: Ballot) -> list[tuple[User, BallotVoter]]:
     """The eligible voters (for the tellers' list of who may still get a paper ballot)."""
     return list(session.execute(select(User, BallotVoter).join(BallotVoter, BallotVoter.user_id == User.id)
-                                .where(BallotVoter.ballot_id == ballot.id).order_by(User.display_name)))
+                                .where(BallotVoter.ballot_id == ballot.id).order_by(User.display_name, User.id)))
 
 
 def count_my_open_ballots(session: Session, user: User) -> int:

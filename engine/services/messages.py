@@ -25,7 +25,7 @@ def deliver(session: Session, name: str, payload, actor: User | None, *,
              .join(ProcessInstance, ProcessInstance.id == MessageWait.instance_id)
              .where(MessageWait.message_name == name,
                     ProcessInstance.status.in_(("running", "waiting", "error")))
-             .order_by(MessageWait.instance_id))
+             .order_by(MessageWait.instance_id, MessageWait.id))
     if instance_id is not None:
         query = query.where(MessageWait.instance_id == instance_id)
     waits: dict[int, list[str]] = {}

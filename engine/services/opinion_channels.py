@@ -73,7 +73,8 @@ def by_slug(session: Session, slug: str) -> OpinionChannel:
 
 def channels_for(session: Session, user: User) -> list[OpinionChannel]:
     """The channels a user may open, newest year first."""
-    query = select(OpinionChannel).order_by(OpinionChannel.year.desc(), OpinionChannel.department_name)
+    query = select(OpinionChannel).order_by(OpinionChannel.year.desc(), OpinionChannel.department_name,
+                                          OpinionChannel.id)
     if not (is_staff(user) or user.is_auditor):
         names = group_names(user)
         query = query.where(or_(OpinionChannel.investigation_group.in_(names),
@@ -85,7 +86,8 @@ def open_channels(session: Session, year: int | None = None) -> list[OpinionChan
     query = select(OpinionChannel).where(OpinionChannel.is_open.is_(True))
     if year is not None:
         query = query.where(OpinionChannel.year == year)
-    return list(session.scalars(query.order_by(OpinionChannel.year.desc(), OpinionChannel.department_name)))
+    return list(session.scalars(query.order_by(OpinionChannel.year.desc(), OpinionChannel.department_name,
+                                               OpinionChannel.id)))
 
 
 def clean_items(items) -> list[str]:
