@@ -8,11 +8,12 @@ several threads and still not see each other's rows.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
 
 from engine import bpmn, clock, repository
 from engine.db import Base, make_engine, make_session_factory
@@ -26,6 +27,14 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def pytest_configure(config):
     users.use_fast_hashing_for_tests()
+
+
+@event.listens_for(Engine, "connect")
+def _unordered_selects_come_back_reversed(dbapi_connection, record):
+    """On SQLite every SELECT without ORDER BY returns its rows backwards here, so code or a test
+    that relies on an order nobody asked for fails on SQLite too, not only on PostgreSQL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
 
 
 def _reset_postgres(url: str) -> None:

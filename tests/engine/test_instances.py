@@ -69,14 +69,15 @@ def test_gateway_loop_and_completion(session, deploy, start, people):
     assert open_tasks(session, instance) == []
     data = instances.task_data(session, instance)
     assert data["published"] is True and data["title"] == "第二稿"
-    done = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
+    done = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)).all()
     assert [t.state for t in done] == ["completed"] * 4
     # saved many times over, "no error" and "no draft" are still SQL NULL (not JSON null)
     assert session.scalar(select(ProcessInstance.error.is_(None)).where(ProcessInstance.id == instance.id))
     assert session.scalars(select(HumanTask.draft.is_(None)).where(HumanTask.instance_id == instance.id)).all() \
         == [True] * 4
     assert [t.completed_by_id for t in done] == [people[k].id for k in ("drafter", "reviewer") * 2]
-    completed = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_completed")).all()
+    completed = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_completed")
+                                .order_by(AuditEvent.seq)).all()
     assert completed[0].data_after == {"title": "第一稿"} and completed[0].data_before == {"title": None}
     assert completed[0].actor_name == "drafter" and completed[0].element_id == "draft"
 

@@ -38,7 +38,7 @@ def call(session, name, actor=None, instance=None, **params):
 
 
 def events(session, event_type):
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.event_type == event_type)))
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.event_type == event_type).order_by(AuditEvent.seq)))
 
 
 def test_the_office_publishes_and_withdraws_with_a_reason(session, people, admin):
