@@ -16,6 +16,14 @@ from engine.models import ProcessVersion
 class Labels:
     fields: dict[str, str] = field(default_factory=dict)
     elements: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, dict] = field(default_factory=dict)  # key -> {stored value: its title}
+
+    def choice(self, key: str | None, value) -> str | None:
+        """The title a form gives `value` among the choices of `key` ("forum" -> "座谈会")."""
+        titles = self.choices.get(key) if key else None
+        if not titles or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return None
+        return titles.get(value)
 
     def field(self, key: str) -> str:
         return self.fields.get(key) or key
@@ -43,12 +51,39 @@ def _in_ui_order(names: list[str], ui: dict) -> list[str]:
     return before + [n for n in names if n not in before and n not in after] + after
 
 
-def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = ()) -> dict[str, str]:
+def _titled(title) -> str | None:
+    return title.strip() if isinstance(title, str) and title.strip() and "{{" not in title else None
+
+
+def choice_titles(schema: dict) -> dict:
+    """{value: title} of a field's choices (`oneOf`/`anyOf` entries, `enum` with `enumNames`; for
+    a list of choices, those of its items)."""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        schema = schema["items"]
+    found = {}
+    entries = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(entries, list):
+        for entry in entries:
+            if isinstance(entry, dict) and _titled(entry.get("title")) and "const" in entry:
+                value = entry["const"]
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    found[value] = _titled(entry["title"])
+    values, names = schema.get("enum"), schema.get("enumNames")
+    if isinstance(values, list) and isinstance(names, list):
+        for value, name in zip(values, names, strict=False):
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and _titled(name):
+                found[value] = _titled(name)
+    return found
+
+
+def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = (),
+                 choices: dict[str, dict] | None = None) -> dict[str, str]:
     """Property name -> title, over every form of a version, nested objects and lists included.
 
     `pairs` (form, UI form) come first, in that order (the start form, then the tasks' forms),
     then the other forms by name. The first title met wins, so one key keeps one label on a
-    page, and the dict's order is the order people fill the fields in."""
+    page, and the dict's order is the order people fill the fields in. The titles of each
+    field's choices go into `choices` when it is given."""
     titles: dict[str, str] = {}
 
     def walk(node, ui) -> None:
@@ -63,9 +98,12 @@ def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = ()) -
         if isinstance(properties, dict):
             for name in _in_ui_order(list(properties), ui):
                 child = properties[name]
-                title = child.get("title") if isinstance(child, dict) else None
-                if isinstance(title, str) and title.strip() and "{{" not in title:
-                    titles.setdefault(name, title.strip())
+                if not isinstance(child, dict):
+                    continue
+                if _titled(child.get("title")):
+                    titles.setdefault(name, _titled(child["title"]))
+                if choices is not None and name not in choices and (found := choice_titles(child)):
+                    choices[name] = found
                 walk(child, ui.get(name))
         if "items" in node:
             walk(node["items"], ui.get("items"))
@@ -116,7 +154,8 @@ def for_version(session: Session, version: ProcessVersion) -> Labels:
         return cached[1]
     spec, subprocesses = objects
     pairs = [(version.start_form_key, version.start_ui_form_key), *forms_in_use(spec, subprocesses)]
-    labels = Labels(fields=field_titles(repository.forms_of(session, version.id), pairs),
-                    elements=element_names(spec, subprocesses))
+    choices: dict[str, dict] = {}
+    labels = Labels(fields=field_titles(repository.forms_of(session, version.id), pairs, choices),
+                    elements=element_names(spec, subprocesses), choices=choices)
     _labels.put(version.id, (objects, labels))
     return labels

@@ -149,6 +149,7 @@ ZH = {
     "Completed": "完成于",
     "Held by you": "由您办理",
     "Assignee": "办理人",
+    "%(n)s entries": "共 %(n)s 项",
     "Release": "退回",
     "Held by %(name)s": "由%(name)s办理",
     "Claim": "领取",

@@ -43,3 +43,19 @@ def test_a_deployed_version_names_its_fields_and_elements(session, deploy):
     assert labels.for_version(session, version) is found  # built once per version
     repository.clear_caches()
     assert labels.for_version(session, version) is not found  # and again after the caches go
+
+
+def test_choices_are_named_by_their_titles():
+    kinds = {"type": "string",
+             "oneOf": [{"const": "forum", "title": "座谈会"}, {"const": "visit", "title": "实地走访"}]}
+    ratings = {"type": "string", "enum": ["satisfied", "dissatisfied"], "enumNames": ["满意", "不满意"]}
+    many = {"type": "array", "items": {"type": "string", "anyOf": [{"const": "a", "title": "甲"}]}}
+    assert labels.choice_titles(kinds) == {"forum": "座谈会", "visit": "实地走访"}
+    assert labels.choice_titles(ratings) == {"satisfied": "满意", "dissatisfied": "不满意"}
+    assert labels.choice_titles(many) == {"a": "甲"} and labels.choice_titles({"type": "string"}) == {}
+    choices: dict = {}
+    labels.field_titles({"f.json": {"properties": {"log": {"type": "array", "items": {
+        "type": "object", "properties": {"kind": kinds}}}}}}, choices=choices)
+    named = labels.Labels(choices=choices)
+    assert named.choice("kind", "forum") == "座谈会" and named.choice("kind", "other") is None
+    assert named.choice("kind", ["forum"]) is None and named.choice(None, "forum") is None

@@ -1,0 +1,42 @@
+"""The macros that show stored data on participants' pages: labels, choices, tables, folding."""
+from __future__ import annotations
+
+import re
+
+from engine.labels import Labels
+
+LABELS = Labels(fields={"log": "调研活动", "kind": "方式", "held_on": "日期", "topics": "内容"},
+                choices={"kind": {"forum": "座谈会"}, "topics": {"law": "法治政府建设"}})
+
+
+def render(app, macro: str, *args) -> str:
+    with app.test_request_context():
+        return str(getattr(app.jinja_env.get_template("_macros.html").module, macro)(*args))
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_a_repeating_group_is_a_table_with_titles_and_choice_names(app):
+    html = render(app, "value", [{"held_on": "2026-10-11", "kind": "forum"}], 300, LABELS, 8, "log")
+    assert "<table" in html and "<details" not in html
+    assert plain(html) == "方式 日期 座谈会 2026-10-11"  # columns in form order, the choice by its title
+    assert 'title="forum"' in html and 'title="kind"' in html  # the stored value and key on hover
+
+
+def test_long_lists_fold_and_plain_lists_are_lists(app):
+    rows = [{"kind": "forum"}] * 3
+    folded = render(app, "value", rows, 300, LABELS, 2, "log")
+    assert folded.startswith("<details>") and "共 3 项" in folded
+    listed = render(app, "value", ["law", "other"], 300, LABELS, 8, "topics")
+    assert "<ul" in listed and plain(listed) == "法治政府建设 other"
+
+
+def test_without_labels_values_stay_as_stored(app):
+    assert render(app, "value", {"kind": "forum"}, 300) == '<code>{&#34;kind&#34;: &#34;forum&#34;}</code>'
+    assert render(app, "value", True, 300) == "true" and render(app, "value", True, 300, LABELS) == "是"
+    assert plain(render(app, "changes", {"kind": "visit"}, {"kind": "forum"}, 300)) == \
+        "字段 变更前 变更后 kind visit forum"
+    assert plain(render(app, "changes", {"kind": "visit"}, {"kind": "forum"}, 300, LABELS)) == \
+        "字段 变更前 变更后 方式 visit 座谈会"  # a value no choice names stays as stored
