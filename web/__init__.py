@@ -77,7 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
                       audit.bp, audit_exports.bp, process_admin.bp, modeler.bp, form_editor.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
-    app.jinja_env.globals.update(event_name=i18n.event_name, format_datetime=format_datetime,
+    app.jinja_env.globals.update(event_name=i18n.event_name, data_key_name=i18n.data_key_name,
+                                 format_datetime=format_datetime,
                                  get_locale=get_locale)
     app.jinja_env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False)
     errors.register(app)

@@ -115,6 +115,25 @@ def event_name(event_type: str) -> str:
     return str(EVENT_NAMES.get(event_type, event_type))
 
 
+# Keys the application itself writes into event data (claims, status changes, publications);
+# a process's own data is named by its forms (engine/labels.py).
+DATA_KEYS = {
+    "assignee": _l("Assignee"), "status": _l("Status"), "version": _l("Version"), "payload": _l("Content"),
+    "intro": _l("Introduction"), "period": _l("Period"), "start": _l("From"), "end": _l("To"),
+    "departments": _l("Departments"), "content_items": _l("Content items"), "channels": _l("How to give your opinion"),
+    "contact": _l("Contact"), "meeting_date": _l("Meeting date"), "rule": _l("Counting rules"), "rows": _l("Rows"),
+    "rank": _l("Rank"), "department": _l("Department"), "score": _l("Score"), "grade": _l("Grade"),
+    "flagged": _l("followed up"), "notes": _l("Notes"), "items": _l("Problems and their rectification"),
+    "problem": _l("Problem"), "measure": _l("Measures"), "evidence": _l("Evidence"),
+    "report_summary": _l("Rectification report"), "reevaluation": _l("Re-evaluation"), "text": _l("Text"),
+}
+
+
+def data_key_name(key: str) -> str | None:
+    name = DATA_KEYS.get(key)
+    return str(name) if name is not None else None
+
+
 class BabelTranslations:
     """WTForms' translation hook backed by Flask-Babel's catalog, for the dynamic forms' messages.
     (Not flask_babel.ngettext: that one also formats the text, which WTForms does itself.)"""

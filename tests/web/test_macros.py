@@ -40,3 +40,9 @@ def test_without_labels_values_stay_as_stored(app):
         "字段 变更前 变更后 kind visit forum"
     assert plain(render(app, "changes", {"kind": "visit"}, {"kind": "forum"}, 300, LABELS)) == \
         "字段 变更前 变更后 方式 visit 座谈会"  # a value no choice names stays as stored
+
+
+def test_keys_the_application_writes_have_names_too(app):
+    html = render(app, "changes", None, {"assignee": "dept", "contact": "县人大常委会办公室", "zzz": 1}, 300, LABELS)
+    assert 'title="assignee">办理人<' in html and 'title="contact">' in html
+    assert "<code>zzz</code>" in html  # a key nobody names stays as it is
