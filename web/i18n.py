@@ -126,6 +126,11 @@ DATA_KEYS = {
     "flagged": _l("followed up"), "notes": _l("Notes"), "items": _l("Problems and their rectification"),
     "problem": _l("Problem"), "measure": _l("Measures"), "evidence": _l("Evidence"),
     "report_summary": _l("Rectification report"), "reevaluation": _l("Re-evaluation"), "text": _l("Text"),
+    # what a channel received (the service operation opinions.summary)
+    "total": _l("Total"), "by_rating": _l("By rating"), "by_item": _l("By content item"),
+    "adopted": _l("Adopted opinions"), "satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
+    "dissatisfied": _l("Dissatisfied"), "public": _l("Public (evaluation code)"), "deputy": _l("Deputy (deputy code)"),
+    "offline": _l("Paper (entered by the office)"), "content_item": _l("Content item"),
 }
 
 

@@ -46,3 +46,8 @@ def test_keys_the_application_writes_have_names_too(app):
     html = render(app, "changes", None, {"assignee": "dept", "contact": "县人大常委会办公室", "zzz": 1}, 300, LABELS)
     assert 'title="assignee">办理人<' in html and 'title="contact">' in html
     assert "<code>zzz</code>" in html  # a key nobody names stays as it is
+
+
+def test_a_summary_the_application_computed_reads_as_words(app):
+    summary = {"total": 3, "by_rating": {"satisfied": 2, "dissatisfied": 1}, "by_item": {"法治政府建设": 3}}
+    assert plain(render(app, "value", summary, 300, LABELS)) == "合计 3 按评价 满意 2 不满意 1 按评议内容 法治政府建设 3"
