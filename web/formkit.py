@@ -83,10 +83,12 @@ class FormKit:
         return found
 
     def partial_data(self) -> dict:
-        """What was entered so far, unvalidated: for a draft."""
+        """What was entered so far, unvalidated: for a draft. Read-only values come along: the draft
+        stands in for the task's data when the page is opened again, and a repeating group's rows
+        (a checklist, say) are matched to their read-only part by position."""
         if self.definition is None:
             return {}
-        return forms.to_json(self.form, self.definition)
+        return forms.to_json(self.form, self.definition, include_read_only=True)
 
     def add_errors(self, errors: dict[str, str]) -> None:
         """Errors the engine found after our own checks, shown next to their fields."""
