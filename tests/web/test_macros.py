@@ -50,4 +50,5 @@ def test_keys_the_application_writes_have_names_too(app):
 
 def test_a_summary_the_application_computed_reads_as_words(app):
     summary = {"total": 3, "by_rating": {"satisfied": 2, "dissatisfied": 1}, "by_item": {"法治政府建设": 3}}
-    assert plain(render(app, "value", summary, 300, LABELS)) == "合计 3 按评价 满意 2 不满意 1 按评议内容 法治政府建设 3"
+    assert plain(render(app, "value", summary, 300, LABELS)) == \
+        "合计 3 按评价 满意 2 不满意 1 按评议内容 法治政府建设 3"
