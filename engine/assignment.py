@@ -40,6 +40,7 @@ class TaskInfo:
     form_key: str | None
     ui_form_key: str | None
     instructions: str
+    branch: str | None = None
     candidates: list[Principal] = field(default_factory=list)
     assignee: str | None = None
     due_at: datetime | None = None

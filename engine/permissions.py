@@ -1,6 +1,8 @@
 """Who may see or do what. Pure rules over rows; services call them and raise PermissionDenied."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -38,24 +40,46 @@ def require_reason(reason: str | None, action: str) -> str:
     return text
 
 
-def can_view_instance(session: Session, instance_id: int, user: User) -> bool:
-    """Administrators, auditors, whoever started it, and whoever has or had a task in it
-    (holder, completer, or a candidate of an open task)."""
+@dataclass(frozen=True)
+class InstanceView:
+    """How much of an instance someone sees: all of it, or the main line and the multi-instance
+    branches they work in (a department sees its own copy of a per-department step, not the
+    others': their tasks, files and history)."""
+
+    whole: bool
+    branches: frozenset[str] = frozenset()
+
+    def sees(self, branch: str | None) -> bool:
+        return self.whole or branch is None or branch in self.branches
+
+
+WHOLE = InstanceView(whole=True)
+
+
+def instance_view(session: Session, instance_id: int, user: User) -> InstanceView | None:
+    """None: nothing. The whole instance: administrators, auditors, whoever started it, and whoever
+    has or had a task on its main line. Otherwise the branches of the tasks one has or had (as
+    holder, completer, or a candidate of an open task)."""
     if not user.is_active:
-        return False
+        return None
     if user.is_admin or user.is_auditor:
-        return True
+        return WHOLE
     if session.scalar(select(ProcessInstance.id).where(ProcessInstance.id == instance_id,
                                                        ProcessInstance.started_by_id == user.id)):
-        return True
+        return WHOLE
     my_groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
-    involved = select(HumanTask.id).where(
+    branches = set(session.scalars(select(HumanTask.branch).distinct().where(
         HumanTask.instance_id == instance_id,
         or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
             HumanTask.id.in_(select(HumanTaskCandidate.human_task_id).where(
-                or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups))))),
-    ).limit(1)
-    return session.scalar(involved) is not None
+                or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups))))))))
+    if not branches:
+        return None
+    return WHOLE if None in branches else InstanceView(whole=False, branches=frozenset(branches))
+
+
+def can_view_instance(session: Session, instance_id: int, user: User) -> bool:
+    return instance_view(session, instance_id, user) is not None
 
 
 def require_view_instance(session: Session, instance_id: int, user: User) -> None:

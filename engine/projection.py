@@ -121,10 +121,12 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
         if guid in state.tasks:
             continue
         try:
-            infos.append(describe(task))
+            info = describe(task)
         except ScriptError as exc:  # keep the task reachable through its lane; the instance fails
             result.errors.append((guid, exc))
-            infos.append(fallback_info(task))
+            info = fallback_info(task)
+        info.branch = runtime.branch_of(task)
+        infos.append(info)
     if not infos:
         return
     _insert_rows(session, instance, infos, _principal_ids(session, infos), now)
@@ -182,7 +184,7 @@ def _insert_rows(session, instance, infos: list[TaskInfo], ids: dict[tuple[str, 
     session.flush()  # objects the caller added (the instance row) go first
     connection = session.connection()
     task_ids = connection.execute(_INSERT_TASK, [dict(
-        instance_id=instance.id, task_guid=info.task_guid, element_id=info.element_id,
+        instance_id=instance.id, task_guid=info.task_guid, branch=info.branch, element_id=info.element_id,
         title=info.title, lane=info.lane, form_key=info.form_key, ui_form_key=info.ui_form_key,
         instructions=info.instructions, state=TaskState.OPEN, due_at=info.due_at,
         priority=info.priority, created_at=now, assignee_id=ids.get(("user", info.assignee)))

@@ -147,6 +147,22 @@ def output_item_of(task) -> str | None:
     return None
 
 
+def branch_of(task) -> str | None:
+    """The outermost multi-instance instance the task runs in (a department's copy of a per-department
+    call activity, say), as its task id; None for a task on the main line. Tasks of one branch see
+    each other's work; a participant of one branch does not see another's."""
+    branch = None
+    while task is not None:
+        parent = task.parent
+        if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
+                and task.task_spec.name == parent.task_spec.task_spec:  # an instance, not the next step
+            branch = task
+        if parent is None and task.workflow.parent_task_id is not None:  # up from a subprocess's root
+            parent = task.workflow.parent_workflow.get_task_from_id(task.workflow.parent_task_id)
+        task = parent
+    return str(branch.id) if branch is not None else None
+
+
 def complete(workflow: BpmnWorkflow, task_guid: str, data: dict) -> None:
     """Complete a READY manual task with `data` and advance. Nothing changes if the checks fail."""
     task = find_task(workflow, task_guid)

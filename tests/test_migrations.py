@@ -65,27 +65,39 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
     assert schema_differences(url) == []
 
 
-def test_json_null_left_by_earlier_versions_becomes_sql_null(tmp_path):
-    from sqlalchemy import text
+def _row_with(connection, table, **values) -> None:
+    """A row of the schema as it stands (not as the models describe it now): required columns
+    this test does not care about get a placeholder of their type."""
+    from datetime import datetime
 
-    from engine.db import make_session_factory
-    from engine.services import instances, processes
-    from tests.conftest import bundle
+    from sqlalchemy import DateTime, Integer, MetaData, String, Text, text
+
+    reflected = MetaData()
+    reflected.reflect(connection, only=[table])
+    placeholders = {Integer: 1, String: "x", Text: "x", DateTime: datetime(2026, 1, 1)}
+    row = dict(values)
+    for column in reflected.tables[table].columns:
+        if column.name in row or column.nullable or column.primary_key:
+            continue
+        row[column.name] = next((v for t, v in placeholders.items() if isinstance(column.type, t)), "x")
+    columns = ", ".join(row)  # raw values: a JSON column gets the text given, as the old code stored it
+    connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in row)})"), row)
+
+
+def test_json_null_left_by_earlier_versions_becomes_sql_null(tmp_path):
+    from sqlalchemy import create_engine, text
 
     url = f"sqlite:///{tmp_path / 'nulls.db'}"
     upgrade(url, MIGRATIONS, "0009")
-    db_engine = make_engine(url)
+    db_engine = create_engine(url)  # plain SQLite: foreign keys not enforced, so two rows will do
     try:
-        sessions = make_session_factory(db_engine)
-        with sessions() as session:
-            processes.deploy(session, bundle("approval"), None)
-            instances.start_instance(session, "approval", None, {"unit": "教育局"})
-            session.execute(text("UPDATE process_instance SET error = 'null'"))  # as core updates wrote None
-            session.execute(text("UPDATE human_task SET draft = 'null', submitted = 'null'"))
-            session.commit()
+        with db_engine.begin() as connection:  # rows as core updates wrote None before 0010: JSON null
+            _row_with(connection, "process_instance", id=1, error="null")
+            _row_with(connection, "human_task", instance_id=1, task_guid="g", draft="null", submitted="null")
         upgrade(url, MIGRATIONS)
-        with sessions() as session:
-            assert session.execute(text("SELECT error IS NULL FROM process_instance")).scalar_one() == 1
-            assert session.execute(text("SELECT draft IS NULL AND submitted IS NULL FROM human_task")).all() == [(1,)]
+        with db_engine.connect() as connection:
+            assert connection.execute(text("SELECT error IS NULL FROM process_instance")).scalar_one() == 1
+            assert connection.execute(text("SELECT draft IS NULL AND submitted IS NULL FROM human_task")).all() \
+                == [(1,)]
     finally:
         db_engine.dispose()

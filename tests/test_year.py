@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 import forms
 from engine import audit, bpmn, clock, repository, runtime
+from engine.errors import PermissionDenied
 from engine.models import AuditEvent, Ballot, HumanTask, ProcessInstance, Publication, TaskState, User
 from engine.services import (
     ballots,
@@ -28,6 +29,7 @@ from engine.services import (
     tasks,
     term_plans,
     timers,
+    views,
 )
 from tests.conftest import ROOT
 from web import create_app
@@ -168,6 +170,23 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert leader_reviews["D01"].assignee_id == p["D01_leader"].id
     for code, task in leader_reviews.items():
         done(session, task, {"approved": True}, p[f"{code}_leader"])
+
+    # a department sees the main line and its own branch: not another department's report or files
+    edu = p["D01"]
+    mine = views.instance_page(session, year.id, edu)
+    assert not mine.whole and mine.data == {}
+    seen = {entry.event.task_guid for entry in mine.history}
+    assert self_tasks["D01"].task_guid in seen and self_tasks["D02"].task_guid not in seen
+    assert not any("D02调查报告" in str(entry.event.data_after) for entry in mine.history)
+    assert any("D01调查报告" in str(entry.event.data_after) for entry in mine.history)
+    with pytest.raises(PermissionDenied):
+        views.task_page(session, self_tasks["D02"].id, edu)
+    steps = views.task_page(session, self_tasks["D01"].id, edu).earlier
+    assert {"draft_plan", "approve_plan", "mobilisation", "write_report"} <= {s.task.element_id for s in steps}
+    assert all(s.task.element_id in ("draft_plan", "approve_plan", "mobilisation") or "教育局" in s.task.title
+               for s in steps)
+    assert views.instance_page(session, year.id, p["office"]).whole  # the main line's people see it all
+    assert views.instance_page(session, year.id, p["D02_leader"]).history != mine.history
 
     # Stage 3: the meeting; 30 members and the 60 selected deputies vote on each department in turn
     at(2023, 9, 20)

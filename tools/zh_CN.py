@@ -159,6 +159,9 @@ ZH = {
     "By rating": "按评价",
     "By content item": "按评议内容",
     "Adopted opinions": "采纳的意见",
+    "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
+    "department’s, say) are not shown to you.":
+        "您可以看到主流程的各步和您参与的并行步骤；其他人（例如其他部门）的并行步骤不向您显示。",
     "Release": "退回",
     "Held by %(name)s": "由%(name)s办理",
     "Claim": "领取",

@@ -31,6 +31,9 @@ class HumanTask(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    # the multi-instance branch it runs in (a department's copy of a per-department step), None on
+    # the main line: who works in one branch does not see another's (engine/permissions.py)
+    branch: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255))
     lane: Mapped[str | None] = mapped_column(String(255))

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine.models import Attachment, User
-from engine.permissions import can_view_instance, can_work_on
+from engine.models import Attachment, HumanTask, User
+from engine.permissions import can_work_on, instance_view
 from engine.services.tasks import get_task, require_workable
 
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
@@ -149,7 +149,12 @@ def get(session: Session, public_id: str, actor: User) -> Attachment:
     attachment = session.scalar(select(Attachment).where(Attachment.public_id == public_id))
     if attachment is None:
         raise NotFound("No such file.", attachment=public_id)
-    if not can_view_instance(session, attachment.instance_id, actor):
+    view = instance_view(session, attachment.instance_id, actor)
+    if view is not None and not view.whole:  # seen from some branches: the file's task must be in one
+        task_id = attachment.human_task_id
+        if task_id is None or not view.sees(session.scalar(select(HumanTask.branch).where(HumanTask.id == task_id))):
+            view = None
+    if view is None:
         raise PermissionDenied("You may not see this file.", attachment=public_id)
     return attachment
 

@@ -19,7 +19,7 @@ from engine.models import (
     TaskState,
     User,
 )
-from engine.permissions import can_view_instance, can_work_on, is_candidate
+from engine.permissions import WHOLE, InstanceView, can_work_on, instance_view, is_candidate
 from engine.services import attachments
 from engine.services import history as audit_history
 from engine.services.instances import task_data
@@ -71,6 +71,7 @@ class InstancePage:
     files: list[Attachment]
     history: list[audit_history.Entry]
     labels: Labels
+    whole: bool = True        # False: seen from some branches only (no instance data)
 
 
 def deployed_form(session: Session, version_id: int, key: str | None, ui_key: str | None) -> FormSpec:
@@ -101,17 +102,45 @@ def form_spec(session: Session, version_id: int, key: str | None, ui_key: str | 
                     ui=validation.resolve_schema(deployed.ui, data) if deployed.ui else None)
 
 
-def history(session: Session, instance_id: int) -> list[audit_history.Entry]:
-    """The instance's events, each checked against its hash (auditors' views are not shown here)."""
-    return audit_history.timeline(session, instance_id)
+def _view(session: Session, instance_id: int, user: User, message: str, **details) -> InstanceView:
+    view = instance_view(session, instance_id, user)
+    if view is None:
+        raise PermissionDenied(message, **details)
+    return view
 
 
-def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None) -> list[Step]:
+def _seen_tasks(session: Session, instance_id: int, view: InstanceView) -> dict[str, int]:
+    """task guid -> id of the instance's tasks in the branches `view` sees."""
+    rows = session.execute(select(HumanTask.task_guid, HumanTask.id, HumanTask.branch)
+                           .where(HumanTask.instance_id == instance_id))
+    return {guid: task_id for guid, task_id, branch in rows if view.sees(branch)}
+
+
+def history(session: Session, instance_id: int, view: InstanceView = WHOLE) -> list[audit_history.Entry]:
+    """The instance's events, each checked against its hash (auditors' views are not shown here).
+    Seen from some branches only: the instance's own events and those of the tasks seen."""
+    entries = audit_history.timeline(session, instance_id)
+    if view.whole:
+        return entries
+    seen = _seen_tasks(session, instance_id, view)
+    return [e for e in entries if e.event.task_guid is None or e.event.task_guid in seen]
+
+
+def files(session: Session, instance_id: int, view: InstanceView = WHOLE) -> list[Attachment]:
+    found = attachments.for_instance(session, instance_id)
+    if view.whole:
+        return found
+    seen = set(_seen_tasks(session, instance_id, view).values())
+    return [a for a in found if a.human_task_id in seen]
+
+
+def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None,
+                  view: InstanceView = WHOLE) -> list[Step]:
     query = (select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED)
              .options(selectinload(HumanTask.completed_by)).order_by(HumanTask.completed_at, HumanTask.id))
     steps = []
     for done in session.scalars(query):
-        if before is not None and done.id == before.id:
+        if (before is not None and done.id == before.id) or not view.sees(done.branch):
             continue
         data = done.submitted or {}
         steps.append(Step(task=done, data=data, form=form_spec(session, instance.process_version_id, done.form_key,
@@ -122,7 +151,8 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
 def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     task = get_task(session, task_id)
     instance = task.instance
-    if not can_view_instance(session, instance.id, user):
+    view = instance_view(session, instance.id, user)
+    if view is None or not view.sees(task.branch):
         raise PermissionDenied("You may not see this task.", task=task.title)
     is_open = task.state == TaskState.OPEN
     context: dict = {}
@@ -135,27 +165,27 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
         form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
-        can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, before=task),
-        files=attachments.for_instance(session, instance.id), history=history(session, instance.id),
+        can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, task, view),
+        files=files(session, instance.id, view), history=history(session, instance.id, view),
         labels=version_labels(session, instance.version))
 
 
 def instance_page(session: Session, instance_id: int, user: User) -> InstancePage:
+    """Seen from some branches only, the instance's data (which gathers every branch's) is left out."""
     instance = repository.get_instance(session, instance_id)
-    if not can_view_instance(session, instance.id, user):
-        raise PermissionDenied("You may not see this process instance.", instance=instance_id)
-    open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                              HumanTask.state == TaskState.OPEN)
-                                      .options(selectinload(HumanTask.assignee)).order_by(HumanTask.id)))
-    data = task_data(session, instance)
+    view = _view(session, instance.id, user, "You may not see this process instance.", instance=instance_id)
+    open_tasks = [t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                     HumanTask.state == TaskState.OPEN)
+                                             .options(selectinload(HumanTask.assignee)).order_by(HumanTask.id))
+                  if view.sees(t.branch)]
+    data = task_data(session, instance) if view.whole else {}
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
-                        files=attachments.for_instance(session, instance.id), history=history(session, instance.id),
-                        labels=version_labels(session, instance.version))
+                        files=files(session, instance.id, view), history=history(session, instance.id, view),
+                        labels=version_labels(session, instance.version), whole=view.whole)
 
 
 def bpmn_xml(session: Session, instance_id: int, user: User) -> str:
     instance = repository.get_instance(session, instance_id)
-    if not can_view_instance(session, instance.id, user):
-        raise PermissionDenied("You may not see this process instance.", instance=instance_id)
+    _view(session, instance.id, user, "You may not see this process instance.", instance=instance_id)
     return instance.version.bpmn_xml

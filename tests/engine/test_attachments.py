@@ -88,3 +88,25 @@ def test_only_the_uploader_removes_while_the_task_is_open(session, task, tmp_pat
         attachments.remove(session, stored.public_id, colleague)
     attachments.remove(session, stored.public_id, drafter)
     assert session.scalars(select(Attachment)).all() == []
+
+
+def test_a_file_of_one_branch_is_not_shown_in_another(session, deploy, start, make_user, tmp_path):
+    from engine.services import views
+
+    deploy("vote")
+    people = {name: make_user(name, groups=groups) for name, groups in (
+        ("office1", ["评议办"]), ("dept1", ["被评议部门"]), ("group1", ["评议调查组"]), ("va", []), ("vb", []))}
+    instance = start("four_stage", {"voters": {"va": "va", "vb": "vb"}})
+    for element, actor in (("mobilise", "office1"), ("self_inspect", "dept1"), ("investigate", "group1")):
+        [step] = session.scalars(select(HumanTask).where(HumanTask.element_id == element)).all()
+        tasks.complete_task(session, step.id, {}, people[actor])
+    votes = {t.assignee.username: t for t in session.scalars(select(HumanTask).where(HumanTask.element_id == "vote"))}
+    assert votes["va"].branch and votes["va"].branch != votes["vb"].branch  # one branch per voter
+    stored = attachments.store(session, tmp_path, votes["va"].id, "意见.pdf", io.BytesIO(PDF), people["va"])
+    assert attachments.get(session, stored.public_id, people["office1"]).id == stored.id  # the main line sees all
+    with pytest.raises(PermissionDenied):
+        attachments.get(session, stored.public_id, people["vb"])
+    assert views.instance_page(session, instance.id, people["vb"]).files == []
+    assert [f.id for f in views.instance_page(session, instance.id, people["va"]).files] == [stored.id]
+    with pytest.raises(PermissionDenied):
+        views.task_page(session, votes["va"].id, people["vb"])
