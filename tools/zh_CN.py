@@ -98,7 +98,7 @@ ZH = {
         "您的填报已保存，但流程在“%(task)s”处出错暂停。参考编号：%(ref)s，系统管理员可以看到。",
     "“%(title)s” is done.": "“%(title)s”已完成。",
     "The task is yours now.": "已领取该任务。",
-    "The task was released to its group.": "任务已退回给所在组。",
+    "The task was released to its group.": "已取消领取，任务回到本组待领取。",
     "%(count)s file(s) uploaded.": "已上传 %(count)s 个文件。",
     "overdue": "已逾期",
     "due soon": "即将到期",
@@ -159,10 +159,11 @@ ZH = {
     "By rating": "按评价",
     "By content item": "按评议内容",
     "Adopted opinions": "采纳的意见",
+    "Back to Pingyi": "返回评议通",
     "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
     "department’s, say) are not shown to you.":
         "您可以看到主流程的各步和您参与的并行步骤；其他人（例如其他部门）的并行步骤不向您显示。",
-    "Release": "退回",
+    "Release": "取消领取",
     "Held by %(name)s": "由%(name)s办理",
     "Claim": "领取",
     "Pages": "分页",

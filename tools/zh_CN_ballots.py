@@ -134,7 +134,7 @@ ZH_BALLOTS = {
     "Big screen": "大屏幕",
     "Turnout": "投票情况",
     "%(voted)s of %(eligible)s voters have voted": "应投 %(eligible)s 人，已投 %(voted)s 人",
-    "All members: %(n)s": "全体组成人员：%(n)s 人",
+    "Base for majority rules: %(n)s": "过半数的计算基数：%(n)s 人",
     "paper ballots issued: %(n)s": "发出纸质选票 %(n)s 张",
     "returned: %(n)s": "收回 %(n)s 张",
     "Record the announcement": "记录当场宣布",

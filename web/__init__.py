@@ -80,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(event_name=i18n.event_name, data_key_name=i18n.data_key_name,
                                  format_datetime=format_datetime,
                                  get_locale=get_locale)
-    app.jinja_env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False)
+    app.jinja_env.filters["json_text"] = lambda value, indent=None: json.dumps(value, ensure_ascii=False, indent=indent)
     errors.register(app)
     auditor.register(app)
     inbox.register_context(app)

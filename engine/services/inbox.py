@@ -187,6 +187,11 @@ def _listed(row) -> tuple[ListedTask, str | None]:
     return ListedTask(*row[:a], instance=ListedInstance(*row[a:b]), assignee=person), row[c]
 
 
+def deadline(due: datetime | None, now: datetime) -> tuple[bool, bool]:
+    """(overdue, due within DUE_SOON) of an open task's due time."""
+    return due is not None and due < now, due is not None and now <= due < now + DUE_SOON
+
+
 def inbox(session: Session, user: User, query: InboxQuery | None = None) -> InboxPage:
     """One statement: the page of tasks with their instance, holder, process name and the total."""
     q = (query or InboxQuery()).normalised()
@@ -199,10 +204,9 @@ def inbox(session: Session, user: User, query: InboxQuery | None = None) -> Inbo
     rows = []
     for row in found:
         task, process_name = _listed(row)
-        due = task.due_at if task.state == TaskState.OPEN else None
+        overdue, soon = deadline(task.due_at if task.state == TaskState.OPEN else None, now)
         rows.append(InboxRow(task=task, process_name=process_name or task.instance.process_id,
-                             is_overdue=due is not None and due < now,
-                             is_due_soon=due is not None and now <= due < now + DUE_SOON))
+                             is_overdue=overdue, is_due_soon=soon))
     return InboxPage(query=q, rows=rows, total=total)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import repository, runtime, serializer, validation
+from engine import clock, repository, runtime, serializer, validation
 from engine.errors import PermissionDenied
 from engine.labels import Labels
 from engine.labels import for_version as version_labels
@@ -22,6 +22,7 @@ from engine.models import (
 from engine.permissions import WHOLE, InstanceView, can_work_on, instance_view, is_candidate
 from engine.services import attachments
 from engine.services import history as audit_history
+from engine.services.inbox import deadline
 from engine.services.instances import task_data
 from engine.services.tasks import get_task
 
@@ -58,6 +59,8 @@ class TaskPage:
     files: list[Attachment] = field(default_factory=list)
     history: list[audit_history.Entry] = field(default_factory=list)
     labels: Labels = field(default_factory=Labels)  # form titles and element names
+    is_overdue: bool = False
+    is_due_soon: bool = False
 
 
 @dataclass
@@ -162,12 +165,13 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     values = dict(task.draft) if is_open and task.draft else (task.submitted or context)
     can_work = is_open and instance.status in ("running", "waiting", "error") and can_work_on(session, task, user)
     can_claim = is_open and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
+    overdue, soon = deadline(task.due_at if is_open else None, clock.now())
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
         form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
         can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, task, view),
         files=files(session, instance.id, view), history=history(session, instance.id, view),
-        labels=version_labels(session, instance.version))
+        labels=version_labels(session, instance.version), is_overdue=overdue, is_due_soon=soon)
 
 
 def instance_page(session: Session, instance_id: int, user: User) -> InstancePage:

@@ -71,6 +71,9 @@ def test_the_auditor_reads_every_instance_task_file_and_event(client, login, ses
     history = client.get(f"/audit/?instance={record.edu}")
     assert history.status_code == 200 and "完成任务" in text(history) and "张伟 (dept)" in text(history)
     assert client.get("/audit/events/1").status_code == 200
+    completed = read(session, select(AuditEvent.seq).where(AuditEvent.event_type == "task_completed").limit(1))
+    details = text(client.get(f"/audit/events/{completed}"))
+    assert "提交整改方案" in details and "\\u63d0" not in details  # the details read as written
     listing = client.get("/audit/instances")
     assert "教育局整改" in text(listing) and "卫健局整改" in text(listing)
     assert client.get(f"/audit/instances/{record.edu}/dossier.zip").status_code == 200

@@ -136,6 +136,7 @@ def test_held_task_says_who_holds_it(client, login, session, world):
     login("dept2")
     page = text(client.get(f"/tasks/{task.id}"))
     assert "由张伟办理" in page and 'name="_action"' not in page
+    assert "逾期" in page  # issued 2023-10-31, due a month later: the task page says so, as the inbox does
     assert client.post(f"/tasks/{task.id}/claim").status_code == 409
     assert client.post(f"/tasks/{task.id}", data={"_action": "submit", "summary": "抢先提交"}).status_code == 403
 

@@ -71,7 +71,7 @@ def test_years_and_a_year_without_signing_in(client, published):
     assert [year.index(k) for k in ("公告", "评议结果", "整改情况", "其他")] == sorted(
         year.index(k) for k in ("公告", "评议结果", "整改情况", "其他"))
     assert "关于开展2026年度部门工作评议的公告" in year and f"/public/p/{published['results']}" in year
-    assert "旧闻" not in year
+    assert "旧闻" not in year and "back-to-app" not in year  # no way into the app for the public
     assert client.get("/public/2024/").status_code == 404
 
 
@@ -149,6 +149,7 @@ def test_only_the_office_reaches_the_publication_pages(client, login, session, p
         login(name)
         home = text(client.get("/"))
         assert 'href="/public/">公开</a>' in home  # everyone signed in sees the public pages in the nav
+        assert 'href="/" id="back-to-app">返回评议通<' in text(client.get("/public/"))  # and finds the way back
         assert client.get("/publications/").status_code == 403
         assert client.get("/publications/new").status_code == 403
         assert client.post("/publications/new", data={"kind": "other", "year": "2026", "title": "x",
