@@ -280,8 +280,8 @@ def _assemble(ctx, parser, process_id, spec, subspecs, forms, is_startable) -> P
     digest = hashlib.sha256()
     for name, text in [(main_file, main_xml), *sorted(other.items())]:
         digest.update(f"{name}\0{text}\0".encode())
-    for name, form in sorted(forms.items()):
-        digest.update(f"{name}\0{json.dumps(form, sort_keys=True)}\0".encode())
+    for name, form in sorted(forms.items()):  # key order counts: a form's fields show in it
+        digest.update(f"{name}\0{json.dumps(form, ensure_ascii=False)}\0".encode())
     start = _start_event(spec)
     props = ((getattr(start, "extensions", None) or {}).get("properties") or {}) if start is not None else {}
     return ParsedProcess(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -16,6 +16,20 @@ def canonical_json(value) -> str:
     """JSON with sorted keys, no spaces and characters as they are: how JSON columns are stored and
     what the audit hash reads (so an export can check a row's hash against its stored text)."""
     return _CANONICAL.encode(value)
+
+
+class AuthoredJSON(TypeDecorator):
+    """JSON kept as its author wrote it, keys in their order (a form lists its fields in the order
+    people fill them), where other JSON columns are stored canonical (sorted keys)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(value)
 
 
 NAMING_CONVENTION = {

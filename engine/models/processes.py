@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import clock
-from engine.db import Base, UTCDateTime
+from engine.db import AuthoredJSON, Base, UTCDateTime
 
 
 class ProcessVersion(Base):
@@ -30,7 +30,7 @@ class ProcessVersion(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     other_files: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
-    forms: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
+    forms: Mapped[dict] = mapped_column(AuthoredJSON, default=dict, deferred=True)  # fields in authored order
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_startable: Mapped[bool] = mapped_column(default=True)

@@ -38,6 +38,23 @@ def test_identical_content_is_a_no_op(session, deploy):
     assert session.scalar(select(func.count()).where(AuditEvent.event_type == "version_deployed")) == 1
 
 
+def test_a_form_keeps_the_order_its_author_gave_its_fields(session, admin):
+    import json
+
+    files = bundle("approval")
+    processes.deploy(session, files, admin)
+    stored = versions(session)[0].forms["draft-schema.json"]["properties"]
+    assert list(stored) == ["title", "submitted_on", "round_count"]  # as written, not sorted
+    form = json.loads(files["approval/draft-schema.json"])
+    form["properties"] = dict(reversed(form["properties"].items()))
+    files["approval/draft-schema.json"] = json.dumps(form, ensure_ascii=False).encode()
+    [result] = processes.deploy(session, files, admin)
+    assert (result.version, result.is_new) == (2, True)  # the order is part of the form
+    session.expire_all()
+    assert list(versions(session)[1].forms["draft-schema.json"]["properties"]) == ["round_count", "submitted_on",
+                                                                                  "title"]
+
+
 def test_changed_content_becomes_the_next_version(session, admin):
     files = bundle("approval")
     processes.deploy(session, files, admin)
