@@ -229,8 +229,11 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     for task in by_department(session, year, "issue_opinions").values():
         done(session, task, {"issued_on": "2023-10-31"}, p["office"])
     plans = by_department(session, year, "submit_plan")
-    for task in plans.values():
+    for code, task in plans.items():
         assert task.due_at == datetime(2023, 11, 30, 23, 59, 59, tzinfo=UTC) - CST
+        # the plan starts from the opinions: one row per problem, with what the committee asks
+        assert task_data(session, year, task)["plan_items"] == [{"problem": f"{code}执法不够规范",
+                                                                 "target": "年底前完成培训"}]
     at(2023, 11, 20)
     plan_data = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
         {"problem": "执法不够规范", "measures": "开展培训", "deadline": "2023-12-20", "responsible": "局长"}]}
