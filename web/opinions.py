@@ -4,7 +4,7 @@ reads its opinions without their authors. Every route checks the viewer's role (
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from engine import dates
 from engine.errors import InvalidInput
-from engine.services import opinion_channels, opinion_review, opinions
+from engine.services import deputy_codes, opinion_channels, opinion_review, opinions
 from engine.services.attachments import path_of
 from web import numbers
 from web import opinion_kit as kit
@@ -46,7 +46,18 @@ CHANNEL_ERRORS = {"no_such_group": _l("There is no group of this name."), "requi
 def index():
     channels = opinion_channels.channels_for(get_session(), current_user)
     return render_template("opinions/index.html", channels=channels,
-                           is_staff=opinion_channels.is_staff(current_user))
+                           is_staff=opinion_channels.is_staff(current_user),
+                           is_deputy=deputy_codes.is_deputy(current_user, current_app.config["DEPUTY_GROUP"]))
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    """A signed-in deputy's own page for giving opinions (the one their 代表码 opens)."""
+    session = get_session()
+    token = deputy_codes.own_token(session, current_user, kit.deputy_keys())
+    session.commit()  # the code row is made on first use
+    return redirect(url_for("opinions_public.deputy_home", token=token))
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])

@@ -102,6 +102,15 @@ def token_for(session: Session, user_id: int, keys: Keys, actor: User) -> tuple[
     return user, keys.serializer().dumps([user.id, code.version])
 
 
+def own_token(session: Session, user: User, keys: Keys) -> str:
+    """The link of a signed-in deputy's own code (what their printed card holds), so a deputy who
+    signs in finds the way to give opinions without the card."""
+    if not user.is_active or not is_deputy(user, keys.group):
+        raise PermissionDenied("Only deputies have a deputy code.")
+    code = _code(session, user, user)
+    return keys.serializer().dumps([user.id, code.version])
+
+
 def revoke(session: Session, user_id: int, keys: Keys, actor: User, reason: str | None = None) -> tuple[User, str]:
     """Invalidate every code printed so far and hand back a token of the new version."""
     require_staff(actor, "revoke deputy codes")

@@ -271,3 +271,17 @@ def test_the_office_creates_a_channel_and_prints_its_code(client, login, session
     client.post("/logout")
     assert client.get(f"/o/{slug}/qr.png").data.startswith(b"\x89PNG")  # for the public notice
     assert "卫健局" in text(client.get(f"/o/{slug}"))
+
+
+def test_a_signed_in_deputy_reaches_their_own_page(client, login, session, world):
+    login("deputy")
+    index = text(client.get("/opinions/"))
+    assert 'id="deputy-entry"' in index and "提交代表意见" in index
+    mine = client.get("/opinions/mine")
+    assert mine.status_code == 302 and "/d/" in mine.headers["Location"]
+    home = text(client.get(mine.headers["Location"]))
+    assert "李代表" in home and f"/c/{world['channel']}" in home  # the channel to give an opinion on
+    client.post("/logout")
+    login("dept")
+    assert 'id="deputy-entry"' not in text(client.get("/opinions/"))
+    assert client.get("/opinions/mine").status_code == 403  # no deputy, no code
