@@ -163,6 +163,8 @@ ZH = {
     "As a deputy you give opinions on the departments evaluated this year on your own page (the one your deputy "
     "code opens).": "作为人大代表，您在自己的代表意见页（即代表码打开的页面）对今年被评议的部门提出意见。",
     "Give an opinion as a deputy": "提交代表意见",
+    "Choose from the departments": "从政府部门中选择",
+    "— or fill in the fields below —": "— 或直接填写以下各项 —",
     "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
     "department’s, say) are not shown to you.":
         "您可以看到主流程的各步和您参与的并行步骤；其他人（例如其他部门）的并行步骤不向您显示。",

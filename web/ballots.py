@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from engine import dates, rules
 from engine.errors import EngineError, InvalidInput
 from engine.services import ballots, counting
-from web import numbers
+from web import numbers, pickers
 from web.db import get_session
 from web.errors import respond, user_message
 
@@ -128,11 +128,12 @@ def new():
                 message = _("There is no group of this name.") if code == "no_such_group" \
                     else _("Choose the groups whose members vote.")
                 (target or form.committee_group).errors = [*(target or form.committee_group).errors, message]
-            return render_template("ballots/new.html", form=form), 422
+            return render_template("ballots/new.html", form=form, **pickers.department_choices(session)), 422
         session.commit()
         flash(_("The vote is open."), "success")
         return redirect(url_for("ballots.show", public_id=ballot.public_id))
-    return render_template("ballots/new.html", form=form), 422 if form.errors else 200
+    return render_template("ballots/new.html", form=form, **pickers.department_choices(session)), \
+        422 if form.errors else 200
 
 
 def _utc(local: datetime | None) -> datetime | None:

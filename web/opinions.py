@@ -16,7 +16,7 @@ from engine import dates
 from engine.errors import InvalidInput
 from engine.services import deputy_codes, opinion_channels, opinion_review, opinions
 from engine.services.attachments import path_of
-from web import numbers
+from web import numbers, pickers
 from web import opinion_kit as kit
 from web.db import get_session
 
@@ -80,7 +80,8 @@ def new_channel():
             session.commit()
             flash(_("The opinion channel was created."), "success")
             return redirect(url_for(".print_channel", channel_id=channel.id))
-    return render_template("opinions/channel_new.html", form=form), 422 if form.errors else 200
+    return render_template("opinions/channel_new.html", form=form, **pickers.department_choices(get_session())), \
+        422 if form.errors else 200
 
 
 @bp.get("/channels/<int:channel_id>")

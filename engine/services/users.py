@@ -125,5 +125,9 @@ def remove_from_group(session: Session, username: str, group_name: str, actor: U
     return True
 
 
+def group_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Group.name).order_by(Group.name)))
+
+
 def group_ids(session: Session, user: User) -> list[int]:
     return list(session.scalars(select(user_group.c.group_id).where(user_group.c.user_id == user.id)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from engine.models import BallotVote
-from engine.services import ballots
+from engine.services import ballots, org
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, horizontal_overflow, login, screenshot
 
 try:
@@ -67,3 +67,17 @@ def test_vote_by_qr_on_a_phone_and_result_on_the_big_screen(open_page, session, 
     screenshot(screen, "ballot-screen-result.png")
     assert session.scalar(select(func.count()).select_from(BallotVote)) == 3
     session.commit()
+
+
+def test_choosing_a_department_fills_the_vote_form(open_page, session, make_user):
+    office = make_user("office", groups=["评议办"], password=PASSWORD, display_name="王秀英")
+    org.create_unit(session, "department", {"code": "D07", "name": "县市场监督管理局", "group_name": "市场监管局"},
+                    office)
+    session.commit()
+    page = open_page(DESKTOP)
+    login(page, "office")
+    page.goto("/ballots/new")
+    page.select_option("#department-picker", "D07")
+    expect(page.locator("#subject")).to_have_value("县市场监督管理局")
+    expect(page.locator("#subject_key")).to_have_value("D07")
+    expect(page.locator("#title")).to_have_value("")  # only the department's fields

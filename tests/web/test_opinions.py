@@ -8,7 +8,7 @@ import pytest
 
 from engine import clock
 from engine.models import Opinion, OpinionPhoto, User
-from engine.services import deputy_codes, opinion_channels, opinion_review
+from engine.services import deputy_codes, opinion_channels, opinion_review, org
 from tests.images import facts, image
 from tests.web.conftest import PASSWORD
 from tests.web.test_pages import all_of, text
@@ -250,9 +250,14 @@ def test_outsiders_get_403(client, login, session, world):
 
 
 def test_the_office_creates_a_channel_and_prints_its_code(client, login, session, world):
+    org.create_unit(session, "department", {"code": "D02", "name": "县卫生健康局", "group_name": "教育局"},
+                    session.get(User, world["office"]))
     login("office")
     form = client.get("/opinions/channels/new")
     assert form.status_code == 200 and "法治政府建设" in text(form)
+    # the organisation's departments fill the department's fields; group fields suggest the groups
+    assert 'data-name="县卫生健康局" data-code="D02" data-group="教育局"' in text(form)
+    assert 'id="department_group" list="group-names"' in text(form) and '<option value="代表">' in text(form)
     bad = client.post("/opinions/channels/new", data={
         "year": 2025, "department_name": "卫健局", "department_key": "D02", "department_group": "没有这个组",
         "investigation_group": "教育局调查组"})

@@ -8,6 +8,18 @@
     });
   });
 
+  // a department chosen from the organisation's list fills the form's department fields
+  document.querySelectorAll("select[data-fills]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      if (!option || !option.value) { return; }
+      JSON.parse(select.getAttribute("data-fills")).forEach(function (pair) {
+        var input = document.getElementById(pair[0]);
+        if (input) { input.value = option.getAttribute("data-" + pair[1]) || ""; }
+      });
+    });
+  });
+
   var box = document.getElementById("diagram");
   if (!box || !window.BpmnJS) { return; }
   var visited = JSON.parse(box.getAttribute("data-visited") || "[]");
