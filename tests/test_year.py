@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 import forms
 from engine import audit, bpmn, clock, repository, runtime
-from engine.errors import PermissionDenied
+from engine.errors import InvalidInput, PermissionDenied
 from engine.models import AuditEvent, Ballot, HumanTask, ProcessInstance, Publication, TaskState, User
 from engine.services import (
     ballots,
@@ -130,6 +130,8 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
                           for code, name, short in DEPARTMENTS]}
     done(session, draft, plan, p["office"])
     [review] = open_tasks(session, year)
+    with pytest.raises(InvalidInput):  # sending back needs a reason
+        done(session, review, {"approved": False}, p["council"])
     done(session, review, {"approved": False, "comment": "请补充具体工作"}, p["council"])
     [draft] = open_tasks(session, year)
     assert "退回意见：请补充具体工作" in draft.instructions

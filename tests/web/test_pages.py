@@ -120,6 +120,7 @@ def test_inbox_claim_draft_and_submit(client, login, session, world):
     # the next step shows the plan read-only, with the file
     following = text(client.get(f"/tasks/{confirm.id}"))
     assert "此前各步" in following and "校园安全" in following and "整改方案.pdf" in following
+    assert re.search(r'id="step\d+" class="accordion-collapse collapse show"', following)  # the plan, open
     with client.get(f"/files/{attachment.public_id}") as download:
         assert download.status_code == 200 and download.data == PDF
     client.post(f"/tasks/{confirm.id}", data={"_action": "submit", "confirmed": "y"})
