@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from engine.services import ballots
+from engine.services import ballots, instances
 from engine.services import inbox as inbox_service
 from engine.services.processes import list_latest
 from web import numbers
@@ -34,5 +34,6 @@ def register_context(app) -> None:
             session = get_session()
             return {"my_task_count": inbox_service.count_mine(session, current_user)
                     + ballots.count_my_open_ballots(session, current_user),
-                    "may_see_ballots": ballots.may_see_results(current_user)}
-        return {"my_task_count": 0, "may_see_ballots": False}
+                    "may_see_ballots": ballots.may_see_results(current_user),
+                    "may_start": instances.may_start_any(session, current_user)}
+        return {"my_task_count": 0, "may_see_ballots": False, "may_start": False}

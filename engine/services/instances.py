@@ -10,7 +10,7 @@ from engine import audit, clock, connectors, projection, repository, runtime, se
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
 from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
-from engine.services.processes import latest_version, list_latest
+from engine.services.processes import latest_version, list_latest, start_lanes
 
 ACTIVE = ("running", "waiting", "error")
 
@@ -87,6 +87,13 @@ def may_start(session: Session, version: ProcessVersion, user: User) -> bool:
     if user.is_admin:
         return True
     return version.start_lane is not None and version.start_lane in {g.name for g in user.groups}
+
+
+def may_start_any(session: Session, user: User) -> bool:
+    """Whether the start page has anything for the user (the navigation hides it otherwise)."""
+    if not user.is_active or user.is_auditor:
+        return False
+    return user.is_admin or bool(start_lanes(session) & {g.name for g in user.groups})
 
 
 def startable(session: Session, user: User) -> list[ProcessVersion]:

@@ -70,14 +70,22 @@ def latest_version(session: Session, process_id: str, required: bool = True) -> 
     return version
 
 
-def list_latest(session: Session) -> list[ProcessVersion]:
-    """The latest version of every deployed process, by process id."""
+def _latest(*columns):
     newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v"))
               .group_by(ProcessVersion.process_id).subquery())
-    return list(session.scalars(
-        select(ProcessVersion).join(newest, (ProcessVersion.process_id == newest.c.process_id)
-                                    & (ProcessVersion.version == newest.c.v))
-        .order_by(ProcessVersion.process_id)))
+    return select(*columns).join(newest, (ProcessVersion.process_id == newest.c.process_id)
+                                 & (ProcessVersion.version == newest.c.v))
+
+
+def list_latest(session: Session) -> list[ProcessVersion]:
+    """The latest version of every deployed process, by process id."""
+    return list(session.scalars(_latest(ProcessVersion).order_by(ProcessVersion.process_id)))
+
+
+def start_lanes(session: Session) -> set[str]:
+    """The start lanes of the processes whose latest version may be started (one small query)."""
+    return set(session.scalars(_latest(ProcessVersion.start_lane).where(
+        ProcessVersion.is_startable.is_(True), ProcessVersion.start_lane.is_not(None))))
 
 
 def versions_of(session: Session, process_id: str) -> list[ProcessVersion]:

@@ -73,7 +73,11 @@ def test_start_form_is_validated(client, login, world):
 
 
 def test_only_the_start_lane_may_start(client, login, world):
+    login("office")
+    assert 'href="/start/"' in text(client.get("/"))  # the office's lane starts the plan
+    client.post("/logout")
     login("dept")
+    assert 'href="/start/"' not in text(client.get("/"))  # nothing to start: no dead end in the menu
     assert client.get("/start/").status_code == 200 and "整改方案（演示）" not in text(client.get("/start/"))
     assert client.get("/start/plan").status_code == 403
     assert client.post("/start/plan", data={"department": "x"}).status_code == 403
