@@ -164,6 +164,7 @@ ZH = {
     "code opens).": "作为人大代表，您在自己的代表意见页（即代表码打开的页面）对今年被评议的部门提出意见。",
     "Give an opinion as a deputy": "提交代表意见",
     "Choose from the departments": "从政府部门中选择",
+    "%(n)s earlier events": "更早的 %(n)s 条记录",
     "— or fill in the fields below —": "— 或直接填写以下各项 —",
     "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
     "department’s, say) are not shown to you.":

@@ -52,3 +52,21 @@ def test_a_summary_the_application_computed_reads_as_words(app):
     summary = {"total": 3, "by_rating": {"satisfied": 2, "dissatisfied": 1}, "by_item": {"法治政府建设": 3}}
     assert plain(render(app, "value", summary, 300, LABELS)) == \
         "合计 3 按评价 满意 2 不满意 1 按评议内容 法治政府建设 3"
+
+
+def _entries(count: int, tampered_at: int | None = None) -> list:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(tampered=n == tampered_at, actor_label="office", event=SimpleNamespace(
+        seq=n, event_type="task_claimed", element_id=None, created_at=datetime(2026, 1, 1, tzinfo=UTC), reason=None,
+        data_before=None, data_after={"assignee": "office"})) for n in range(1, count + 1)]
+
+
+def test_a_long_history_shows_its_latest_events_first_and_the_rest_on_demand(app):
+    html = render(app, "timeline", _entries(9), False, LABELS, 6)
+    folded = html[html.index("<details"):html.index("</details>")]
+    assert "更早的 3 条记录" in folded and folded.count("data-seq=") == 3
+    assert html.count("data-seq=") == 9  # nothing is left out
+    assert "<details" not in render(app, "timeline", _entries(6), False, LABELS, 6)
+    assert "<details" not in render(app, "timeline", _entries(9, tampered_at=2), False, LABELS, 6)  # never hidden
