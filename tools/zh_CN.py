@@ -165,6 +165,7 @@ ZH = {
     "Give an opinion as a deputy": "提交代表意见",
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
+    "the process itself": "流程自动",
     "— or fill in the fields below —": "— 或直接填写以下各项 —",
     "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
     "department’s, say) are not shown to you.":

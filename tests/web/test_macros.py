@@ -60,6 +60,7 @@ def _entries(count: int, tampered_at: int | None = None) -> list:
 
     return [SimpleNamespace(tampered=n == tampered_at, actor_label="office", event=SimpleNamespace(
         seq=n, event_type="task_claimed", element_id=None, created_at=datetime(2026, 1, 1, tzinfo=UTC), reason=None,
+        actor_id=None if n == 1 else 7,
         data_before=None, data_after={"assignee": "office"})) for n in range(1, count + 1)]
 
 
@@ -68,5 +69,6 @@ def test_a_long_history_shows_its_latest_events_first_and_the_rest_on_demand(app
     folded = html[html.index("<details"):html.index("</details>")]
     assert "更早的 3 条记录" in folded and folded.count("data-seq=") == 3
     assert html.count("data-seq=") == 9  # nothing is left out
+    assert html.count("流程自动") == 1 and html.count("· office") == 8  # what no person did, said so
     assert "<details" not in render(app, "timeline", _entries(6), False, LABELS, 6)
     assert "<details" not in render(app, "timeline", _entries(9, tampered_at=2), False, LABELS, 6)  # never hidden
