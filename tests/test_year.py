@@ -247,6 +247,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     session.expire_all()
     escalation = open_tasks(session, year, "plan_overdue_followup")
     assert [t.title for t in escalation] == ["督办逾期整改方案：县民政局"]
+    assert escalation[0].due_at == datetime(2023, 12, 7, 23, 59, 59, tzinfo=UTC) - CST  # a week to follow up
     assert [t.id for t in tasks.my_tasks(session, p["office"])] == [escalation[0].id]
     assert by_department(session, year, "submit_plan").keys() == {"D02"}
     done(session, escalation[0], {"followup_note": "已电话督促"}, p["office"])
