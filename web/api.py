@@ -105,7 +105,14 @@ def get_task(task_id: int):
     return jsonify(task=task_json(page.task), instance={"id": page.instance.id, "title": page.instance.title,
                                                         "status": page.instance.status},
                    instructions=page.task.instructions, form={"schema": page.form.schema, "ui": page.form.ui},
-                   data=page.values, can_complete=page.can_work, can_claim=page.can_claim)
+                   data=_form_values(page), can_complete=page.can_work, can_claim=page.can_claim)
+
+
+def _form_values(page) -> dict:
+    """The values of the task's form fields (the draft, the submission or the task's data), not the
+    rest of the task's data: a task inside a branch carries data of the whole instance."""
+    fields = (page.form.schema or {}).get("properties") or {}
+    return {key: value for key, value in page.values.items() if key in fields}
 
 
 @bp.post("/tasks/<int:task_id>/claim")

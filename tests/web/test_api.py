@@ -49,6 +49,7 @@ def test_start_list_get_claim_submit(api):
     detail = api("GET", f"/tasks/{task_id}", "dept").get_json()
     assert detail["form"]["schema"]["properties"]["items"]["type"] == "array"
     assert detail["can_claim"] is True and "教育局" in detail["instructions"]
+    assert detail["data"] == {}  # the form's fields only (none answered yet), not the task's other data
     starter_view = api("GET", f"/tasks/{task_id}", "office").get_json()  # who started it may look
     assert starter_view["can_complete"] is False and starter_view["can_claim"] is False
     assert api("GET", f"/tasks/{task_id}", "outsider").status_code == 403
