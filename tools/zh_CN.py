@@ -166,6 +166,13 @@ ZH = {
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
     "the process itself": "流程自动",
+    "More paper ballots were returned (%(returned)s) than issued (%(issued)s).":
+        "收回的纸质选票（%(returned)s 张）多于发出的（%(issued)s 张）。",
+    "No quorum: %(present)s present, not more than half of %(total)s.":
+        "不足法定人数：实到 %(present)s 人，未超过应到 %(total)s 人的半数。",
+    "%(voted)s of %(eligible)s voters have voted. Close the vote and count now? Nobody can vote afterwards, and "
+    "this cannot be undone.":
+        "已投 %(voted)s 人，应投 %(eligible)s 人。现在结束表决并计票吗？结束后不能再投票，且无法撤销。",
     "— or fill in the fields below —": "— 或直接填写以下各项 —",
     "You see the main steps and the parallel steps you take part in; parallel steps of others (another "
     "department’s, say) are not shown to you.":

@@ -8,7 +8,7 @@ from flask_login import login_required
 from engine import dates, rules
 from engine.services import ballots, counting
 from web import numbers, opinion_kit
-from web.ballots import require_view
+from web.ballots import require_view, void_message
 from web.db import get_session
 
 screen_bp = Blueprint("ballot_screen", __name__, url_prefix="/ballots")
@@ -23,7 +23,7 @@ def status_of(session, ballot) -> dict:
     body = {"status": ballot.status, "title": ballot.title, "subject": ballot.subject,
             "turnout": ballots.turnout(session, ballot), "announced": ballot.announced_at is not None}
     if ballot.status == "void":
-        body["void_reason"] = ballot.void_reason
+        body["void_reason"] = void_message(ballot)
     if ballot.status == "closed" and ballot.tally:
         tally = ballot.tally
         body["result"] = {

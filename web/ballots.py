@@ -28,7 +28,18 @@ STATUS_LABELS = {"open": _l("voting"), "closed": _l("counted"), "void": _l("void
 
 
 def labels() -> dict:
-    return {"GROUP_LABELS": GROUP_LABELS, "STATUS_LABELS": STATUS_LABELS, "INVALID": rules.INVALID}
+    return {"GROUP_LABELS": GROUP_LABELS, "STATUS_LABELS": STATUS_LABELS, "INVALID": rules.INVALID,
+            "void_message": void_message}
+
+
+def void_message(ballot) -> str:
+    """Why a round is void, in the user's language (the stored reason is the audit's English)."""
+    returned, issued = ballot.paper_returned, ballot.paper_issued
+    if returned and issued is not None and returned > issued:
+        return _("More paper ballots were returned (%(returned)s) than issued (%(issued)s).", returned=returned,
+                 issued=issued)
+    return _("No quorum: %(present)s present, not more than half of %(total)s.", present=ballot.present or 0,
+             total=ballot.members_total or 0)
 
 
 bp.app_context_processor(labels)
@@ -167,7 +178,7 @@ def close(public_id: str):
     session.commit()
     counting.forget_order(session, ballot)
     if ballot.status == "void":
-        flash(_("The round is void: %(reason)s", reason=ballot.void_reason), "danger")
+        flash(_("The round is void: %(reason)s", reason=void_message(ballot)), "danger")
     else:
         flash(_("The vote is closed and counted."), "success")
     return redirect(url_for("ballots.show", public_id=public_id))

@@ -60,8 +60,11 @@ def test_vote_by_qr_on_a_phone_and_result_on_the_big_screen(open_page, session, 
     chair = open_page(DESKTOP)
     login(chair, "office")
     chair.goto(f"/ballots/{public_id}")
+    asked = []
+    chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     chair.get_by_role("button", name="结束表决并计票").click()
     expect(chair.locator(".alert-success")).to_have_text("表决已结束，计票完成。")
+    assert asked and asked[0].startswith("已投 3 人，应投 3 人。")  # the chair confirmed, knowing the turnout
     expect(screen.locator("#grade")).to_have_text("满意", timeout=2_000)  # 2 of 3 satisfied: more than half
     expect(screen.locator("#result-rows")).to_contain_text("基本满意")
     screenshot(screen, "ballot-screen-result.png")

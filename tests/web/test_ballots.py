@@ -128,6 +128,18 @@ def test_the_chair_closes_a_vote_at_their_own_meeting(client, login, session, pe
     assert read(session, select(Ballot.status)) == "closed"
 
 
+def test_closing_asks_first_and_a_void_round_says_why_in_chinese(client, login, session, people):
+    public_id = open_vote(client, login)
+    vote_as(client, login, "m1", public_id, "satisfied")
+    login("chair")
+    page = text(client.get(f"/ballots/{public_id}"))
+    assert re.search(r'data-confirm="已投 1 人，应投 6 人。现在结束表决并计票吗？', page)
+    closed = text(client.post(f"/ballots/{public_id}/close", follow_redirects=True))
+    assert "不足法定人数：实到 1 人，未超过应到 6 人的半数。" in closed and "no quorum" not in closed
+    screen = client.get(f"/ballots/{public_id}/status.json").get_json()
+    assert screen["void_reason"] == "不足法定人数：实到 1 人，未超过应到 6 人的半数。"
+
+
 def test_deputy_votes_through_their_code(client, login, session, people, app):
     public_id = open_vote(client, login)
     keys = deputy_codes.Keys(secret="test-secret")
@@ -179,7 +191,7 @@ def test_big_screen_shows_a_void_round(client, login, session, people):
     client.post(f"/ballots/{public_id}/paper/ballot", data={"group": "committee", "choice": "basic"})
     client.post(f"/ballots/{public_id}/close")
     status = client.get(f"/ballots/{public_id}/status.json").get_json()
-    assert status["status"] == "void" and "returned (2) than issued (1)" in status["void_reason"]
+    assert status["status"] == "void" and status["void_reason"] == "收回的纸质选票（2 张）多于发出的（1 张）。"
 
 
 def test_request_log_holds_no_choice(client, login, session, people, caplog):
