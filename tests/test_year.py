@@ -188,6 +188,8 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert all(s.task.element_id in ("draft_plan", "approve_plan", "mobilisation") or "教育局" in s.task.title
                for s in steps)
     assert views.instance_page(session, year.id, p["office"]).whole  # the main line's people see it all
+    office_steps = views.task_page(session, self_tasks["D01"].id, p["office"]).earlier  # but a task page is
+    assert {s.task.title for s in office_steps} == {s.task.title for s in steps}  # about its own department
     assert views.instance_page(session, year.id, p["D02_leader"]).history != mine.history
 
     # Stage 3: the meeting; 30 members and the 60 selected deputies vote on each department in turn

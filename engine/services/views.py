@@ -166,6 +166,8 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     can_work = is_open and instance.status in ("running", "waiting", "error") and can_work_on(session, task, user)
     can_claim = is_open and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
     overdue, soon = deadline(task.due_at if is_open else None, clock.now())
+    if task.branch is not None:  # a department's task: the main line and this department's steps only
+        view = InstanceView(whole=False, branches=frozenset({task.branch}))
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
         form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
