@@ -183,10 +183,11 @@ def test_demo_year_gives_every_role_work(cli, sessions, monkeypatch, tmp_path):
         year = session.scalar(select(ProcessInstance).where(ProcessInstance.process_id == "annual_evaluation"))
         assert year.status == "running"
         waiting = {name: sorted(t.element_id for t in tasks.my_tasks(session, users.get_user(session, name)))
-                   for name in ("office", "committee", "dept_edu", "dept_health", "investigator")}
+                   for name in ("office", "committee", "dept_edu", "dept_health", "investigator", "chair")}
         assert waiting == {"office": ["plan_overdue_followup"], "committee": ["review_plan"],
                            "dept_edu": ["self_inspection"], "dept_health": ["self_inspection", "submit_plan"],
-                           "investigator": ["investigation_log", "leader_review", "write_report"]}
+                           "investigator": ["investigation_log", "write_report"],
+                           "chair": ["leader_review"]}  # the group's leader approves its report, not its writer
         for name in ("chair", "member1", "deputy1"):
             assert len(ballots.my_open_ballots(session, users.get_user(session, name))) == 1
         assert session.scalar(select(func.count()).select_from(Publication)) == 1  # the public notice

@@ -61,7 +61,8 @@ def load_demo_year(session: Session) -> ProcessInstance | None:
     rows = [dict(code=d["code"], name=d["name"], group=d["group"], office_group=d.get("office_group") or "",
                  party_group=d.get("party_group") or "", vice_mayor=d.get("vice_mayor") or "",
                  key_tasks=f"{d['short_name']}年度重点工作一\n{d['short_name']}年度重点工作二",
-                 specific_tasks="群众反映集中的问题整改", investigation_group="评议调查组", investigation_leader="")
+                 specific_tasks="群众反映集中的问题整改", investigation_group="评议调查组",
+                 investigation_leader=chair.username)
             for d in planned]
     timetable = {"start": f"{year}-06-01", "mobilisation": f"{year}-06-15", "self_inspection_due": f"{year}-12-05",
                  "investigation_due": f"{year}-12-15", "meeting": f"{year}-12-22", "end": f"{year}-12-31"}
@@ -137,4 +138,4 @@ def _advance_departments(session: Session, instance, planned: list[dict], invest
         if step == 2:
             continue  # waiting for the group leader
         review = _for(session, instance, "leader_review", unit["name"])
-        tasks.complete_task(session, review.id, {"approved": True, "comment": "同意"}, investigator)
+        tasks.complete_task(session, review.id, {"approved": True, "comment": "同意"}, _user(session, "chair"))
