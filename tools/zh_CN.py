@@ -166,6 +166,7 @@ ZH = {
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
     "the process itself": "流程自动",
+    "Nothing was submitted: answers to correct: %(n)s, marked below.": "未提交：有 %(n)s 处需要修改，已在下方标出。",
     "More paper ballots were returned (%(returned)s) than issued (%(issued)s).":
         "收回的纸质选票（%(returned)s 张）多于发出的（%(issued)s 张）。",
     "No quorum: %(present)s present, not more than half of %(total)s.":

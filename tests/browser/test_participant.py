@@ -142,6 +142,8 @@ def test_missing_answers_are_shown_inline_in_chinese(open_page, plan, session):
     expect(page.locator("[data-repeat-row]").nth(0).get_by_label("问题")).to_have_value("课后服务")  # input is kept
     expect(page.locator(".alert-success")).to_have_count(0)
     assert page.url.endswith(f"/tasks/{plan.task_id}")
+    expect(page.locator("#form-problems")).to_have_text("未提交：有 2 处需要修改，已在下方标出。")
+    expect(summary.locator("textarea")).to_be_focused()  # the page goes to the first answer to correct
     screenshot(page, "task-errors-phone.png")
 
     after = task_row(session, "write_plan")

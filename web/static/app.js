@@ -8,6 +8,12 @@
     });
   });
 
+  // a form sent back with problems: go to the first one (on a phone it may be far down the page)
+  if (document.getElementById("form-problems")) {
+    var first = document.querySelector("#task-form .is-invalid");
+    if (first) { first.scrollIntoView({ block: "center" }); first.focus({ preventScroll: true }); }
+  }
+
   // a department chosen from the organisation's list fills the form's department fields
   document.querySelectorAll("select[data-fills]").forEach(function (select) {
     select.addEventListener("change", function () {
