@@ -166,6 +166,13 @@ ZH = {
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
     "the process itself": "流程自动",
+    "The sender's rating": "评价",
+    "The opinion, as written or said": "意见内容（按来信、来电或座谈原意录入）",
+    "The sender's name (optional)": "提出人姓名（选填）",
+    "The sender's phone (optional)": "提出人电话（选填）",
+    "Scans or photos (optional, up to 3)": "扫描件或照片（选填，最多 3 张）",
+    "The name and phone are seen only by the evaluation office and the investigation group, never by the "
+    "department.": "姓名和电话只有评议办和评议调查组可以看到，被评议部门看不到。",
     "Nothing was submitted: answers to correct: %(n)s, marked below.": "未提交：有 %(n)s 处需要修改，已在下方标出。",
     "More paper ballots were returned (%(returned)s) than issued (%(issued)s).":
         "收回的纸质选票（%(returned)s 张）多于发出的（%(issued)s 张）。",

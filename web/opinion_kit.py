@@ -69,6 +69,20 @@ class OpinionForm(FlaskForm):
     website = StringField(_l("Leave this empty"))  # the honeypot: hidden from people, filled by robots
 
 
+class PaperOpinionForm(OpinionForm):
+    """The same opinion, entered by the office from a letter, a call or a forum: the labels speak
+    of the sender, not to them."""
+
+    LABELS = {"rating": _l("The sender's rating"), "text": _l("The opinion, as written or said"),
+              "name": _l("The sender's name (optional)"), "phone": _l("The sender's phone (optional)"),
+              "photos": _l("Scans or photos (optional, up to 3)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in self.LABELS.items():
+            self[name].label.text = text
+
+
 def opinion_input(form: OpinionForm) -> OpinionInput:
     photos = [(f.filename, f.stream) for f in request.files.getlist("photos") if f and f.filename]
     return OpinionInput(rating=form.rating.data or "", text=form.text.data or "", name=form.name.data or "",

@@ -126,7 +126,7 @@ def channel_qr(channel_id: int, kind: str):
 @login_required
 def offline(channel_id: int):
     channel = _staff_channel(channel_id)
-    form = kit.OpinionForm()
+    form = kit.PaperOpinionForm()
     if form.validate_on_submit():
         session = get_session()
         try:

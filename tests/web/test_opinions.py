@@ -153,6 +153,7 @@ def test_the_office_enters_paper_opinions(client, login, session, world):
     login("office")
     page = client.get(f"/opinions/channels/{world['channel']}/offline")
     assert page.status_code == 200 and "纸质意见" in text(page)
+    assert "提出人姓名（选填）" in text(page) and "您的" not in text(page)  # the clerk enters someone else's words
     saved = client.post(f"/opinions/channels/{world['channel']}/offline",
                         data={"rating": "basically_satisfied", "text": "座谈会纸质意见：希望加强师资培训。",
                               "name": "赵六"})
