@@ -166,6 +166,9 @@ ZH = {
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
     "the process itself": "流程自动",
+    "Satisfaction vote on the work of %(name)s": "对%(name)s工作的满意度测评",
+    "A vote of this kind on this department is open already; close it first.":
+        "该部门已有一个同类表决正在进行，请先结束它。",
     "The sender's rating": "评价",
     "The opinion, as written or said": "意见内容（按来信、来电或座谈原意录入）",
     "The sender's name (optional)": "提出人姓名（选填）",

@@ -135,8 +135,10 @@ def new():
         except InvalidInput as exc:
             session.rollback()
             for field, code in exc.errors.items():
-                target = {"committee": form.committee_group, "deputy": form.deputy_group}.get(field)
-                message = _("There is no group of this name.") if code == "no_such_group" \
+                target = {"committee": form.committee_group, "deputy": form.deputy_group,
+                          "subject": form.subject}.get(field)
+                message = _("A vote of this kind on this department is open already; close it first.") \
+                    if code == "open_already" else _("There is no group of this name.") if code == "no_such_group" \
                     else _("Choose the groups whose members vote.")
                 (target or form.committee_group).errors = [*(target or form.committee_group).errors, message]
             return render_template("ballots/new.html", form=form, **pickers.department_choices(session)), 422

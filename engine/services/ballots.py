@@ -87,6 +87,11 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     if bad:
         raise InvalidInput(f"Unknown voter groups: {', '.join(bad)}.", errors={"voters": "group"})
     definition = rules.check(dict(rule_set(session, rule_set_code)))
+    same = Ballot.subject_key == subject_key if subject_key else Ballot.subject == subject.strip()
+    if session.scalar(select(Ballot.id).where(Ballot.status == "open", Ballot.kind == kind, Ballot.year == year,
+                                              same).limit(1)) is not None:
+        raise InvalidInput(f"A {kind} vote on {subject} for {year} is open already; close it first.",
+                           errors={"subject": "open_already"})
     ballot = Ballot(public_id=public_id or secrets.token_hex(16), title=title.strip()[:255],
                     subject=subject.strip()[:255], subject_key=subject_key, year=year, kind=kind,
                     rule_set_code=rule_set_code, rules=definition,

@@ -83,4 +83,8 @@ def test_choosing_a_department_fills_the_vote_form(open_page, session, make_user
     page.select_option("#department-picker", "D07")
     expect(page.locator("#subject")).to_have_value("县市场监督管理局")
     expect(page.locator("#subject_key")).to_have_value("D07")
-    expect(page.locator("#title")).to_have_value("")  # only the department's fields
+    expect(page.locator("#title")).to_have_value("对县市场监督管理局工作的满意度测评")  # an empty title too
+    page.fill("#title", "专项测评")
+    page.select_option("#department-picker", "")
+    page.select_option("#department-picker", "D07")
+    expect(page.locator("#title")).to_have_value("专项测评")  # but never one the office typed

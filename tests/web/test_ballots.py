@@ -202,6 +202,16 @@ def test_request_log_holds_no_choice(client, login, session, people, caplog):
     assert "dissatisfied" not in logged and "不满意" not in logged
 
 
+def test_a_second_open_vote_on_the_same_department_is_refused(client, login, session, people):
+    open_vote(client, login)
+    login("office")
+    again = client.post("/ballots/new", data={
+        "title": "再次测评", "subject": "县教育局", "year": 2026, "kind": "meeting", "rule_set": "default",
+        "committee_group": "常委会组成人员"})
+    assert again.status_code == 422 and "该部门已有一个同类表决正在进行" in text(again)
+    assert read(session, select(func.count()).select_from(Ballot)) == 1
+
+
 def test_open_form_errors_in_chinese(client, login, session, people):
     login("office")
     response = client.post("/ballots/new", data={"title": "", "subject": "县卫健局", "year": 2026, "kind": "meeting",

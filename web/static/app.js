@@ -21,7 +21,7 @@
       if (!option || !option.value) { return; }
       JSON.parse(select.getAttribute("data-fills")).forEach(function (pair) {
         var input = document.getElementById(pair[0]);
-        if (input) { input.value = option.getAttribute("data-" + pair[1]) || ""; }
+        if (input && !(pair[2] === "soft" && input.value)) { input.value = option.getAttribute("data-" + pair[1]) || ""; }
       });
     });
   });
