@@ -21,7 +21,7 @@ class Labels:
     def choice(self, key: str | None, value) -> str | None:
         """The title a form gives `value` among the choices of `key` ("forum" -> "座谈会")."""
         titles = self.choices.get(key) if key else None
-        if not titles or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not titles or not isinstance(value, (str, int, float)):  # bool is an int: 通过 / 退回修改
             return None
         return titles.get(value)
 
@@ -66,12 +66,12 @@ def choice_titles(schema: dict) -> dict:
         for entry in entries:
             if isinstance(entry, dict) and _titled(entry.get("title")) and "const" in entry:
                 value = entry["const"]
-                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                if isinstance(value, (str, int, float)):
                     found[value] = _titled(entry["title"])
     values, names = schema.get("enum"), schema.get("enumNames")
     if isinstance(values, list) and isinstance(names, list):
         for value, name in zip(values, names, strict=False):
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and _titled(name):
+            if isinstance(value, (str, int, float)) and _titled(name):
                 found[value] = _titled(name)
     return found
 

@@ -59,3 +59,6 @@ def test_choices_are_named_by_their_titles():
     named = labels.Labels(choices=choices)
     assert named.choice("kind", "forum") == "座谈会" and named.choice("kind", "other") is None
     assert named.choice("kind", ["forum"]) is None and named.choice(None, "forum") is None
+    verdict = labels.choice_titles({"type": "boolean", "oneOf": [{"const": True, "title": "通过"},
+                                                                 {"const": False, "title": "退回修改"}]})
+    assert labels.Labels(choices={"approved": verdict}).choice("approved", False) == "退回修改"
