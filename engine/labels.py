@@ -17,6 +17,17 @@ class Labels:
     fields: dict[str, str] = field(default_factory=dict)
     elements: dict[str, str] = field(default_factory=dict)
     choices: dict[str, dict] = field(default_factory=dict)  # key -> {stored value: its title}
+    # element id -> (titles, choices) of its own form: what one step's data is called in that step
+    by_element: dict[str, tuple[dict, dict]] = field(default_factory=dict)
+
+    def for_element(self, element_id: str | None) -> Labels:
+        """These labels as the element's own form gives them (two forms may title one key apart)."""
+        own = self.by_element.get(element_id) if element_id else None
+        if own is None:
+            return self
+        titles, choices = own
+        return Labels(fields={**titles, **{k: v for k, v in self.fields.items() if k not in titles}},
+                      elements=self.elements, choices={**self.choices, **choices}, by_element=self.by_element)
 
     def choice(self, key: str | None, value) -> str | None:
         """The title a form gives `value` among the choices of `key` ("forum" -> "座谈会")."""
@@ -77,13 +88,13 @@ def choice_titles(schema: dict) -> dict:
 
 
 def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = (),
-                 choices: dict[str, dict] | None = None) -> dict[str, str]:
+                 choices: dict[str, dict] | None = None, only_named: bool = False) -> dict[str, str]:
     """Property name -> title, over every form of a version, nested objects and lists included.
 
     `pairs` (form, UI form) come first, in that order (the start form, then the tasks' forms),
     then the other forms by name. The first title met wins, so one key keeps one label on a
     page, and the dict's order is the order people fill the fields in. The titles of each
-    field's choices go into `choices` when it is given."""
+    field's choices go into `choices` when it is given. `only_named`: the forms in `pairs` only."""
     titles: dict[str, str] = {}
 
     def walk(node, ui) -> None:
@@ -111,7 +122,7 @@ def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = (),
             if key in node:
                 walk(node[key], ui)
 
-    for name, ui_name in [*pairs, *((name, None) for name in sorted(forms))]:
+    for name, ui_name in [*pairs, *(() if only_named else ((name, None) for name in sorted(forms)))]:
         if name in forms:
             walk(forms[name], forms.get(ui_name) if ui_name else None)
     return titles
@@ -132,14 +143,20 @@ def element_names(spec, subprocess_specs: dict) -> dict[str, str]:
     return names
 
 
-def forms_in_use(spec, subprocess_specs: dict) -> list[tuple[str, str | None]]:
-    """The (form, UI form) files the tasks name, in the order the specs list the tasks."""
+def forms_in_use(spec, subprocess_specs: dict) -> list[tuple[str, str, str | None]]:
+    """(element id, form, UI form) of the tasks that name a form, in the order the specs list them."""
     used = []
     for task_spec in _task_specs(spec, subprocess_specs):
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
         if properties.get("formJsonSchemaFilename"):
-            used.append((properties["formJsonSchemaFilename"], properties.get("formUiSchemaFilename")))
+            used.append((getattr(task_spec, "bpmn_id", None) or task_spec.name,
+                         properties["formJsonSchemaFilename"], properties.get("formUiSchemaFilename")))
     return used
+
+
+def _own_titles(forms: dict, form: str, ui: str | None) -> tuple[dict, dict]:
+    choices: dict[str, dict] = {}
+    return field_titles(forms, [(form, ui)], choices, only_named=True), choices
 
 
 _labels = LRU(64)  # process version id -> (the repository's spec objects it was built from, Labels)
@@ -153,9 +170,11 @@ def for_version(session: Session, version: ProcessVersion) -> Labels:
     if cached is not None and cached[0] is objects:
         return cached[1]
     spec, subprocesses = objects
-    pairs = [(version.start_form_key, version.start_ui_form_key), *forms_in_use(spec, subprocesses)]
+    used = forms_in_use(spec, subprocesses)
+    forms = repository.forms_of(session, version.id)
+    pairs = [(version.start_form_key, version.start_ui_form_key), *((form, ui) for _, form, ui in used)]
     choices: dict[str, dict] = {}
-    labels = Labels(fields=field_titles(repository.forms_of(session, version.id), pairs, choices),
-                    elements=element_names(spec, subprocesses), choices=choices)
+    labels = Labels(fields=field_titles(forms, pairs, choices), elements=element_names(spec, subprocesses),
+                    choices=choices, by_element={element: _own_titles(forms, form, ui) for element, form, ui in used})
     _labels.put(version.id, (objects, labels))
     return labels

@@ -40,6 +40,7 @@ def test_a_deployed_version_names_its_fields_and_elements(session, deploy):
     assert list(found.fields)[:2] == ["department", "issued_on"]  # the start form first
     assert found.fields["items"] == "整改措施" and found.fields["deadline"] == "完成时限"
     assert found.element("write_plan") == "提交整改方案" and found.element("nowhere") == "nowhere"
+    assert found.for_element("write_plan").fields["summary"] == "方案概述"  # the step's own form
     assert labels.for_version(session, version) is found  # built once per version
     repository.clear_caches()
     assert labels.for_version(session, version) is not found  # and again after the caches go
@@ -62,3 +63,11 @@ def test_choices_are_named_by_their_titles():
     verdict = labels.choice_titles({"type": "boolean", "oneOf": [{"const": True, "title": "通过"},
                                                                  {"const": False, "title": "退回修改"}]})
     assert labels.Labels(choices={"approved": verdict}).choice("approved", False) == "退回修改"
+
+
+def test_a_step_names_its_data_as_its_own_form_does():
+    named = labels.Labels(fields={"held_on": "会议日期", "notes": "会议情况"},
+                          by_element={"log": ({"held_on": "日期"}, {"kind": {"forum": "座谈会"}})})
+    own = named.for_element("log")
+    assert (own.field("held_on"), own.field("notes"), own.choice("kind", "forum")) == ("日期", "会议情况", "座谈会")
+    assert named.for_element("other") is named and named.for_element(None) is named
