@@ -19,6 +19,7 @@ class Labels:
     choices: dict[str, dict] = field(default_factory=dict)  # key -> {stored value: its title}
     # element id -> (titles, choices) of its own form: what one step's data is called in that step
     by_element: dict[str, tuple[dict, dict]] = field(default_factory=dict)
+    files: frozenset[str] = frozenset()  # keys of file fields: their values are attachment ids
 
     def for_element(self, element_id: str | None) -> Labels:
         """These labels as the element's own form gives them (two forms may title one key apart)."""
@@ -27,7 +28,8 @@ class Labels:
             return self
         titles, choices = own
         return Labels(fields={**titles, **{k: v for k, v in self.fields.items() if k not in titles}},
-                      elements=self.elements, choices={**self.choices, **choices}, by_element=self.by_element)
+                      elements=self.elements, choices={**self.choices, **choices}, by_element=self.by_element,
+                      files=self.files)
 
     def choice(self, key: str | None, value) -> str | None:
         """The title a form gives `value` among the choices of `key` ("forum" -> "座谈会")."""
@@ -88,13 +90,15 @@ def choice_titles(schema: dict) -> dict:
 
 
 def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = (),
-                 choices: dict[str, dict] | None = None, only_named: bool = False) -> dict[str, str]:
+                 choices: dict[str, dict] | None = None, only_named: bool = False,
+                 files: set[str] | None = None) -> dict[str, str]:
     """Property name -> title, over every form of a version, nested objects and lists included.
 
     `pairs` (form, UI form) come first, in that order (the start form, then the tasks' forms),
     then the other forms by name. The first title met wins, so one key keeps one label on a
     page, and the dict's order is the order people fill the fields in. The titles of each
-    field's choices go into `choices` when it is given. `only_named`: the forms in `pairs` only."""
+    field's choices go into `choices` when it is given, the keys of file fields (their values are
+    attachment ids) into `files`. `only_named`: the forms in `pairs` only."""
     titles: dict[str, str] = {}
 
     def walk(node, ui) -> None:
@@ -115,7 +119,10 @@ def field_titles(forms: dict, pairs: list[tuple[str | None, str | None]] = (),
                     titles.setdefault(name, _titled(child["title"]))
                 if choices is not None and name not in choices and (found := choice_titles(child)):
                     choices[name] = found
-                walk(child, ui.get(name))
+                own_ui = ui.get(name) if isinstance(ui.get(name), dict) else {}
+                if files is not None and own_ui.get("ui:widget") == "file":
+                    files.add(name)
+                walk(child, own_ui)
         if "items" in node:
             walk(node["items"], ui.get("items"))
         for key in _NESTED:
@@ -174,7 +181,9 @@ def for_version(session: Session, version: ProcessVersion) -> Labels:
     forms = repository.forms_of(session, version.id)
     pairs = [(version.start_form_key, version.start_ui_form_key), *((form, ui) for _, form, ui in used)]
     choices: dict[str, dict] = {}
-    labels = Labels(fields=field_titles(forms, pairs, choices), elements=element_names(spec, subprocesses),
-                    choices=choices, by_element={element: _own_titles(forms, form, ui) for element, form, ui in used})
+    files: set[str] = set()
+    labels = Labels(fields=field_titles(forms, pairs, choices, files=files), elements=element_names(spec, subprocesses),
+                    choices=choices, by_element={element: _own_titles(forms, form, ui) for element, form, ui in used},
+                    files=frozenset(files))
     _labels.put(version.id, (objects, labels))
     return labels

@@ -166,6 +166,7 @@ ZH = {
     "Choose from the departments": "从政府部门中选择",
     "%(n)s earlier events": "更早的 %(n)s 条记录",
     "the process itself": "流程自动",
+    "%(n)s file(s), under Files": "%(n)s 个文件，见“附件”",
     "Satisfaction vote on the work of %(name)s": "对%(name)s工作的满意度测评",
     "A vote of this kind on this department is open already; close it first.":
         "该部门已有一个同类表决正在进行，请先结束它。",

@@ -41,6 +41,7 @@ def test_a_deployed_version_names_its_fields_and_elements(session, deploy):
     assert found.fields["items"] == "整改措施" and found.fields["deadline"] == "完成时限"
     assert found.element("write_plan") == "提交整改方案" and found.element("nowhere") == "nowhere"
     assert found.for_element("write_plan").fields["summary"] == "方案概述"  # the step's own form
+    assert found.files == {"evidence"}  # a file field holds attachment ids
     assert labels.for_version(session, version) is found  # built once per version
     repository.clear_caches()
     assert labels.for_version(session, version) is not found  # and again after the caches go

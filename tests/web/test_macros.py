@@ -72,3 +72,9 @@ def test_a_long_history_shows_its_latest_events_first_and_the_rest_on_demand(app
     assert html.count("流程自动") == 1 and html.count("· office") == 8  # what no person did, said so
     assert "<details" not in render(app, "timeline", _entries(6), False, LABELS, 6)
     assert "<details" not in render(app, "timeline", _entries(9, tampered_at=2), False, LABELS, 6)  # never hidden
+
+
+def test_a_file_field_says_how_many_files_not_their_ids(app):
+    named = Labels(fields={"evidence": "附件"}, files=frozenset({"evidence"}))
+    assert render(app, "value", ["1521e89ecf809bf4", "a0b1"], 300, named, 8, "evidence") == "2 个文件，见“附件”"
+    assert "1521e89" in render(app, "value", ["1521e89ecf809bf4"], 300)  # auditors' pages: the ids as stored
