@@ -4,6 +4,7 @@ title its form gives it ("summary" -> "方案概述"), an element id the name dr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -20,16 +21,23 @@ class Labels:
     # element id -> (titles, choices) of its own form: what one step's data is called in that step
     by_element: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     files: frozenset[str] = frozenset()  # keys of file fields: their values are attachment ids
+    _per_element: dict = field(default_factory=dict, compare=False, repr=False)  # for_element's results
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {key: index for index, key in enumerate(self.fields)}
 
     def for_element(self, element_id: str | None) -> Labels:
         """These labels as the element's own form gives them (two forms may title one key apart)."""
         own = self.by_element.get(element_id) if element_id else None
         if own is None:
             return self
-        titles, choices = own
-        return Labels(fields={**titles, **{k: v for k, v in self.fields.items() if k not in titles}},
-                      elements=self.elements, choices={**self.choices, **choices}, by_element=self.by_element,
-                      files=self.files)
+        if element_id not in self._per_element:  # a history asks once per event: build once per step
+            titles, choices = own
+            self._per_element[element_id] = Labels(
+                fields={**titles, **{k: v for k, v in self.fields.items() if k not in titles}},
+                elements=self.elements, choices={**self.choices, **choices}, files=self.files)
+        return self._per_element[element_id]
 
     def choice(self, key: str | None, value) -> str | None:
         """The title a form gives `value` among the choices of `key` ("forum" -> "座谈会")."""
@@ -43,7 +51,7 @@ class Labels:
 
     def ordered(self, keys) -> list[str]:
         """`keys` in the order their forms list them; keys no form names keep their order, after."""
-        position = {key: index for index, key in enumerate(self.fields)}
+        position = self._position
         return sorted(keys, key=lambda key: position.get(key, len(position)))
 
     def element(self, element_id: str | None) -> str | None:

@@ -82,11 +82,6 @@ def can_view_instance(session: Session, instance_id: int, user: User) -> bool:
     return instance_view(session, instance_id, user) is not None
 
 
-def require_view_instance(session: Session, instance_id: int, user: User) -> None:
-    if not can_view_instance(session, instance_id, user):
-        raise PermissionDenied("You may not see this process instance.", instance=instance_id)
-
-
 def can_read_history(user: User | None) -> bool:
     """Auditors and administrators read the whole audit history, search it and export it."""
     return bool(user is not None and user.is_active and (user.is_admin or user.is_auditor))

@@ -6,6 +6,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from web.opinion_kit import RATINGS, SOURCES
 from web.security import safe_next
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -128,9 +129,7 @@ DATA_KEYS = {
     "report_summary": _l("Rectification report"), "reevaluation": _l("Re-evaluation"), "text": _l("Text"),
     # what a channel received (the service operation opinions.summary)
     "total": _l("Total"), "by_rating": _l("By rating"), "by_item": _l("By content item"),
-    "adopted": _l("Adopted opinions"), "satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
-    "dissatisfied": _l("Dissatisfied"), "public": _l("Public (evaluation code)"), "deputy": _l("Deputy (deputy code)"),
-    "offline": _l("Paper (entered by the office)"), "content_item": _l("Content item"),
+    "adopted": _l("Adopted opinions"), "content_item": _l("Content item"), **RATINGS, **SOURCES,
 }
 
 

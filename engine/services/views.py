@@ -112,29 +112,30 @@ def _view(session: Session, instance_id: int, user: User, message: str, **detail
     return view
 
 
-def _seen_tasks(session: Session, instance_id: int, view: InstanceView) -> dict[str, int]:
-    """task guid -> id of the instance's tasks in the branches `view` sees."""
+def _seen_tasks(session: Session, instance_id: int, view: InstanceView) -> dict[str, int] | None:
+    """task guid -> id of the instance's tasks in the branches `view` sees; None: all of them."""
+    if view.whole:
+        return None
     rows = session.execute(select(HumanTask.task_guid, HumanTask.id, HumanTask.branch)
                            .where(HumanTask.instance_id == instance_id))
     return {guid: task_id for guid, task_id, branch in rows if view.sees(branch)}
 
 
-def history(session: Session, instance_id: int, view: InstanceView = WHOLE) -> list[audit_history.Entry]:
+def history(session: Session, instance_id: int, seen: dict[str, int] | None = None) -> list[audit_history.Entry]:
     """The instance's events, each checked against its hash (auditors' views are not shown here).
-    Seen from some branches only: the instance's own events and those of the tasks seen."""
+    With `seen` (from _seen_tasks): the instance's own events and those of the tasks seen."""
     entries = audit_history.timeline(session, instance_id)
-    if view.whole:
+    if seen is None:
         return entries
-    seen = _seen_tasks(session, instance_id, view)
     return [e for e in entries if e.event.task_guid is None or e.event.task_guid in seen]
 
 
-def files(session: Session, instance_id: int, view: InstanceView = WHOLE) -> list[Attachment]:
+def files(session: Session, instance_id: int, seen: dict[str, int] | None = None) -> list[Attachment]:
     found = attachments.for_instance(session, instance_id)
-    if view.whole:
+    if seen is None:
         return found
-    seen = set(_seen_tasks(session, instance_id, view).values())
-    return [a for a in found if a.human_task_id in seen]
+    task_ids = set(seen.values())
+    return [a for a in found if a.human_task_id in task_ids]
 
 
 def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None,
@@ -168,11 +169,12 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     overdue, soon = deadline(task.due_at if is_open else None, clock.now())
     if task.branch is not None:  # a department's task: the main line and this department's steps only
         view = InstanceView(whole=False, branches=frozenset({task.branch}))
+    seen = _seen_tasks(session, instance.id, view)
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
         form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
         can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, task, view),
-        files=files(session, instance.id, view), history=history(session, instance.id, view),
+        files=files(session, instance.id, seen), history=history(session, instance.id, seen),
         labels=version_labels(session, instance.version), is_overdue=overdue, is_due_soon=soon)
 
 
@@ -185,9 +187,10 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
                                              .options(selectinload(HumanTask.assignee)).order_by(HumanTask.id))
                   if view.sees(t.branch)]
     data = task_data(session, instance) if view.whole else {}
+    seen = _seen_tasks(session, instance.id, view)
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
-                        files=files(session, instance.id, view), history=history(session, instance.id, view),
+                        files=files(session, instance.id, seen), history=history(session, instance.id, seen),
                         labels=version_labels(session, instance.version), whole=view.whole)
 
 
