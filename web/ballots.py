@@ -116,6 +116,12 @@ def index():
                            may_run=ballots.may_run(current_user))
 
 
+# What opening a vote refused, by the engine's error code
+OPEN_ERRORS = {"open_already": _l("A vote of this kind on this department is open already; close it first."),
+               "no_such_group": _l("There is no group of this name."),
+               "required": _l("Choose the groups whose members vote.")}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -137,9 +143,7 @@ def new():
             for field, code in exc.errors.items():
                 target = {"committee": form.committee_group, "deputy": form.deputy_group,
                           "subject": form.subject}.get(field)
-                message = _("A vote of this kind on this department is open already; close it first.") \
-                    if code == "open_already" else _("There is no group of this name.") if code == "no_such_group" \
-                    else _("Choose the groups whose members vote.")
+                message = str(OPEN_ERRORS.get(code, OPEN_ERRORS["required"]))
                 (target or form.committee_group).errors = [*(target or form.committee_group).errors, message]
             return render_template("ballots/new.html", form=form, **pickers.department_choices(session)), 422
         session.commit()
