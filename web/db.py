@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, make_session_factory
@@ -18,6 +19,10 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["pingyi.sessions"]()
     return g.db_session
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["pingyi.engine"]
 
 
 def session_factory():

@@ -3,20 +3,25 @@
 A voter is either signed in or identified by their 代表码 (the deputy's own signed link). The vote
 is cast in two transactions (see engine/services/ballots.py); between them the envelope is kept in
 the voter's own session cookie only, so that a failure of the second step can be finished later.
+On PostgreSQL both steps are first tried as one statement each (engine/services/ballot_box.py);
+the careful path runs only when that did not put the choice in the box.
 Nothing here logs, flashes or renders the choice after it is cast.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from engine.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, PermissionDenied, VoteClosed
 from engine.models import User
-from engine.services import ballots, deputy_codes
+from engine.services import ballot_box, ballots, deputy_codes
 from web import opinion_kit
-from web.db import get_session, session_factory
+from web.db import get_engine, get_session, session_factory
 
 bp = Blueprint("voting", __name__)
 
@@ -24,13 +29,13 @@ PENDING = "pending_votes"  # {"<voter id>/<ballot public id>": envelope} between
 ATTEMPTS = 3
 
 
-def _key(voter: User, public_id: str) -> str:
-    return f"{voter.id}/{public_id}"
+def _key(voter_id: int, public_id: str) -> str:
+    return f"{voter_id}/{public_id}"
 
 
 def _pending_envelope(voter: User, public_id: str) -> str | None:
     """This voter's envelope still waiting for step 2 on this browser (another person's is not theirs)."""
-    envelope = (session.get(PENDING) or {}).get(_key(voter, public_id))
+    envelope = (session.get(PENDING) or {}).get(_key(voter.id, public_id))
     return envelope if isinstance(envelope, str) else None
 
 
@@ -106,6 +111,29 @@ def _refusal(exc: Exception) -> tuple[int, str]:
     return 403, _("You are not a voter in this ballot.")
 
 
+def _cast_at_once(public_id: str, voter_id_on: Callable[[Connection], int]) -> bool:
+    """Both steps on PostgreSQL's fast path (engine/services/ballot_box.py), on one connection and
+    without the request's session. True when the choice is in the box; otherwise the careful path
+    runs: it finds out why not, or finishes step 2 from the envelope left pending here."""
+    engine, choice = get_engine(), request.form.get("choice", "")
+    if not ballot_box.supported(engine) or any(key.endswith(f"/{public_id}") for key in session.get(PENDING) or {}):
+        return False
+    voter_id = envelope = None
+    try:
+        with ballot_box.connection(engine) as conn:
+            voter_id = voter_id_on(conn)
+            envelope = ballot_box.issue_envelope(conn, public_id, voter_id, choice)
+            if envelope is not None and ballot_box.cast(conn, envelope, choice):
+                return True
+    except PermissionDenied:
+        return False
+    except OperationalError:
+        pass
+    if envelope is not None:
+        _set_pending(_key(voter_id, public_id), envelope)
+    return False
+
+
 def _cast(voter: User, public_id: str, action: str):
     choice = request.form.get("choice", "")
     envelope = _pending_envelope(voter, public_id)
@@ -118,8 +146,8 @@ def _cast(voter: User, public_id: str, action: str):
             db.rollback()
             status, message = _refusal(exc)
             return _page(voter, public_id, action, status, message)
-        _set_pending(_key(voter, public_id), envelope)
-    outcome = _finish(_key(voter, public_id), envelope, choice)
+        _set_pending(_key(voter.id, public_id), envelope)
+    outcome = _finish(_key(voter.id, public_id), envelope, choice)
     if outcome == "lost":
         return _page(voter, public_id, action, 409, state="lost")
     if outcome == "choose":
@@ -132,6 +160,8 @@ def _cast(voter: User, public_id: str, action: str):
 def vote(public_id: str):
     action = url_for("voting.vote", public_id=public_id)
     if request.method == "POST":
+        if _cast_at_once(public_id, lambda _conn: current_user.id):
+            return redirect(action)
         return _cast(current_user, public_id, action)
     return _page(current_user, public_id, action)
 
@@ -139,11 +169,13 @@ def vote(public_id: str):
 @bp.route("/d/<token>/v/<public_id>", methods=["GET", "POST"])
 def deputy_vote(token: str, public_id: str):
     """Voting through the deputy's own 代表码 link, without a password."""
+    keys, action = opinion_kit.deputy_keys(), url_for("voting.deputy_vote", token=token, public_id=public_id)
+    if request.method == "POST" and _cast_at_once(public_id, lambda conn: deputy_codes.verified_id(conn, token, keys)):
+        return redirect(action)
     try:
-        deputy = deputy_codes.verify(get_session(), token, opinion_kit.deputy_keys())
+        deputy = deputy_codes.verify(get_session(), token, keys)
     except PermissionDenied as exc:
         return render_template("voting/refused.html", reason=exc.params.get("reason")), 403
-    action = url_for("voting.deputy_vote", token=token, public_id=public_id)
     if request.method == "POST":
         return _cast(deputy, public_id, action)
     return _page(deputy, public_id, action)

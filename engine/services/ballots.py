@@ -4,7 +4,9 @@ Casting is split so that nothing stored ties a voter to a choice, not even the d
 row versions: `issue_envelope` marks the voter (one ballot each, enforced by a conditional
 UPDATE) and hands out a random envelope; after that transaction commits, `cast` spends the
 envelope and records the choice. The caller commits after each step and keeps the envelope
-id (e.g. in the browser session) to retry `cast` if the second step fails.
+id (e.g. in the browser session) to retry `cast` if the second step fails. On PostgreSQL the
+web layer first tries each step as a single statement (engine/services/ballot_box.py) and comes
+here when that did nothing.
 """
 from __future__ import annotations
 
@@ -109,13 +111,12 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
 
 
 _BY_PUBLIC_ID = select(Ballot).where(Ballot.public_id == bindparam("public_id"))
-_BALLOT_QUERIES = {"none": _BY_PUBLIC_ID, "share": _BY_PUBLIC_ID.with_for_update(read=True),
-                   "lock": _BY_PUBLIC_ID.with_for_update()}
+_BY_PUBLIC_ID_LOCKED = _BY_PUBLIC_ID.with_for_update()
 
 
-def get_ballot(session: Session, public_id: str, lock: bool = False, share: bool = False) -> Ballot:
-    """lock: exclusive (closing); share: votes being cast hold the ballot open until they commit."""
-    query = _BALLOT_QUERIES["lock" if lock else "share" if share else "none"]
+def get_ballot(session: Session, public_id: str, lock: bool = False) -> Ballot:
+    """lock: exclusive (closing: votes being cast hold a share lock until they commit)."""
+    query = _BY_PUBLIC_ID_LOCKED if lock else _BY_PUBLIC_ID
     ballot = session.scalar(query, {"public_id": public_id})
     if ballot is None:
         raise NotFound("No such ballot.", ballot=public_id)
@@ -148,6 +149,8 @@ _SPEND_ENVELOPE = (update(BallotEnvelope).where(BallotEnvelope.id == bindparam("
                    .values(is_spent=True).returning(BallotEnvelope.ballot_id, BallotEnvelope.voter_group))
 _BALLOT_STATE = (select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
                  .where(Ballot.id == bindparam("ballot_id")).with_for_update(read=True))
+_OPEN_FOR_VOTES = (select(Ballot.id, Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
+                   .where(Ballot.public_id == bindparam("public_id")).with_for_update(read=True))
 _NEW_VOTE = insert(BallotVote)
 
 
@@ -157,37 +160,41 @@ def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -
     The choice is only checked here (so a wrong one does not spend the voter's ballot). No audit
     event per vote: its time would be a per-voter timestamp next to the vote; who voted is recorded
     once, when the vote closes (see counting.close_ballot)."""
-    ballot = get_ballot(session, public_id, share=True)
+    connection = session.connection()  # Core statements: no ORM bookkeeping on this hot path
+    ballot = connection.execute(_OPEN_FOR_VOTES, {"public_id": public_id}).first()
+    if ballot is None:
+        raise NotFound("No such ballot.", ballot=public_id)
     _require_open(ballot)
     valid_choice(ballot, choice)
-    marked = session.execute(_MARK_VOTED, {"b_ballot": ballot.id, "b_user": voter.id}).first()
+    marked = connection.execute(_MARK_VOTED, {"b_ballot": ballot.id, "b_user": voter.id}).first()
     if marked is None:
         eligible = session.get(BallotVoter, (ballot.id, voter.id))
         if eligible is None:
             raise PermissionDenied("You are not a voter in this ballot.", ballot=public_id)
         raise AlreadyVoted("You have already voted; a cast ballot cannot be changed.", ballot=public_id)
     envelope = secrets.token_hex(16)
-    session.execute(_NEW_ENVELOPE, {"id": envelope, "ballot_id": ballot.id, "voter_group": marked[0],
-                                    "is_spent": False})
+    connection.execute(_NEW_ENVELOPE, {"id": envelope, "ballot_id": ballot.id, "voter_group": marked[0],
+                                       "is_spent": False})
     return envelope
 
 
 def cast(session: Session, envelope_id: str, choice: str) -> None:
     """Step 2 (a separate transaction): spend the envelope and drop the choice in the box."""
-    spent = session.execute(_SPEND_ENVELOPE, {"b_envelope": envelope_id}).first()
+    connection = session.connection()
+    spent = connection.execute(_SPEND_ENVELOPE, {"b_envelope": envelope_id}).first()
     if spent is None:
         if session.get(BallotEnvelope, envelope_id) is None:
             raise NotFound("No such envelope.")
         raise Conflict("This envelope was used already.")
     ballot_id, voter_group = spent
     # the ballot row is share-locked until commit, so a vote cannot slip in after the count
-    ballot = session.execute(_BALLOT_STATE, {"ballot_id": ballot_id}).one()
+    ballot = connection.execute(_BALLOT_STATE, {"ballot_id": ballot_id}).one()
     if ballot.status != "open" or is_past_closing(ballot):  # past its closing time, even before the timer ran
         raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
     if choice not in {o["code"] for o in ballot.rules["options"]}:
         raise InvalidInput("Choose one of the options.", errors={"choice": "required"})
-    session.execute(_NEW_VOTE, {"id": secrets.token_hex(16), "ballot_id": ballot_id, "voter_group": voter_group,
-                                "choice": choice, "source": "electronic"})
+    connection.execute(_NEW_VOTE, {"id": secrets.token_hex(16), "ballot_id": ballot_id, "voter_group": voter_group,
+                                   "choice": choice, "source": "electronic"})
 
 
 def turnout(session: Session, ballot: Ballot) -> dict:

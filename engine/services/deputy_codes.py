@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock
@@ -127,13 +127,31 @@ def revoke(session: Session, user_id: int, keys: Keys, actor: User, reason: str 
 
 
 # one query: the code's current version, an active user, still in the deputies' group
-_DEPUTY = (select(User).join(DeputyCode, DeputyCode.user_id == User.id)
-           .where(User.id == bindparam("user_id"), DeputyCode.version == bindparam("version"),
-                  User.is_active.is_(True), User.groups.any(Group.name == bindparam("group"))))
+_CODE = DeputyCode.user_id == User.id
+_CURRENT = (User.id == bindparam("user_id"), DeputyCode.version == bindparam("version"), User.is_active.is_(True),
+            User.groups.any(Group.name == bindparam("group")))
+_DEPUTY = select(User).join(DeputyCode, _CODE).where(*_CURRENT)
+_DEPUTY_ID = select(User.id).join(DeputyCode, _CODE).where(*_CURRENT)
 
 
 def verify(session: Session, token: str, keys: Keys) -> User:
     """The deputy a token names, or PermissionDenied (forged, expired, revoked, no longer a deputy)."""
+    user = session.scalar(_DEPUTY, _named(token, keys))
+    if user is None:
+        raise PermissionDenied("This deputy code was revoked.", reason="revoked")
+    return user
+
+
+def verified_id(conn: Connection, token: str, keys: Keys) -> int:
+    """`verify` on a bare connection, for the vote's fast path: only the deputy's user id."""
+    user_id = conn.scalar(_DEPUTY_ID, _named(token, keys))
+    if user_id is None:
+        raise PermissionDenied("This deputy code was revoked.", reason="revoked")
+    return user_id
+
+
+def _named(token: str, keys: Keys) -> dict:
+    """The query parameters of a token whose signature and age are good."""
     try:
         user_id, version = keys.serializer().loads(token, max_age=keys.max_age)
     except SignatureExpired:
@@ -142,10 +160,7 @@ def verify(session: Session, token: str, keys: Keys) -> User:
         raise PermissionDenied("This deputy code is not valid.", reason="invalid") from None
     if not isinstance(user_id, int) or not isinstance(version, int):
         raise PermissionDenied("This deputy code is not valid.", reason="invalid")
-    user = session.scalar(_DEPUTY, {"user_id": user_id, "version": version, "group": keys.group})
-    if user is None:
-        raise PermissionDenied("This deputy code was revoked.", reason="revoked")
-    return user
+    return {"user_id": user_id, "version": version, "group": keys.group}
 
 
 def own_submissions(session: Session, deputy: User) -> list[SubmissionView]:

@@ -13,7 +13,7 @@ import segno
 from sqlalchemy import func, select
 
 from engine.models import Ballot, BallotVote, BallotVoter, DeputyCode, RuleSet
-from engine.services import ballots, deputy_codes
+from engine.services import ballot_box, ballots, deputy_codes
 from tests.web.conftest import PASSWORD, read, text
 
 
@@ -287,12 +287,12 @@ def test_a_vote_that_missed_the_box_is_finished_by_its_voter_alone(app, client, 
     from sqlalchemy.exc import OperationalError
 
     public_id = open_vote(client, login)
-    cast = ballots.cast
 
     def busy(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(ballots, "cast", busy)
+    monkeypatch.setattr(ballot_box, "cast", busy)  # PostgreSQL's one-statement step 2 as well
     login("m1")
     assert client.post(f"/v/{public_id}", data={"choice": "dissatisfied"}).status_code == 302
     assert "尚未投入票箱" in text(client.get(f"/v/{public_id}"))
@@ -300,7 +300,7 @@ def test_a_vote_that_missed_the_box_is_finished_by_its_voter_alone(app, client, 
     assert "dissatisfied" not in json.dumps(kept) and list(kept["pending_votes"]) == [f"{people['m1'].id}/{public_id}"]
     client.post("/logout")
 
-    monkeypatch.setattr(ballots, "cast", cast)
+    monkeypatch.undo()  # step 2 works again
     login("m2")  # the same browser
     page = text(client.get(f"/v/{public_id}"))
     assert "尚未投入票箱" not in page and 'id="vote-form"' in page
@@ -322,6 +322,7 @@ def test_a_vote_that_closed_between_the_steps_says_it_was_not_counted(client, lo
         raise VoteClosed("The vote is closed.")
 
     monkeypatch.setattr(ballots, "cast", closed)
+    monkeypatch.setattr(ballot_box, "cast", lambda *args, **kwargs: False)  # the one statement found it closed
     login("m1")
     response = client.post(f"/v/{public_id}", data={"choice": "basic"})
     assert response.status_code == 409 and "未计入" in text(response) and "您的票已投出" not in text(response)
