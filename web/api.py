@@ -59,13 +59,14 @@ def _text(body: dict, name: str) -> str | None:
     return value
 
 
-def task_json(task: HumanTask) -> dict:
+def task_json(task: HumanTask, tasks_url: str | None = None) -> dict:
+    """`tasks_url`: the address of the task list, when a list of tasks is built (one url_for, not one each)."""
     return {
         "id": task.id, "title": task.title, "element": task.element_id, "lane": task.lane, "state": task.state,
         "instance": task.instance_id, "assignee": task.assignee.username if task.assignee else None,
         "due_at": task.due_at.isoformat() if task.due_at else None, "priority": task.priority,
         "created_at": task.created_at.isoformat(), "form": task.form_key,
-        "url": url_for("api.get_task", task_id=task.id),
+        "url": f"{tasks_url}/{task.id}" if tasks_url else url_for("api.get_task", task_id=task.id),
     }
 
 
@@ -80,7 +81,8 @@ def start_instance():
     instance = instances.start_by_user(session, _text(body, "process_id") or "", g.api_user, data,
                                        title=_text(body, "title"), business_key=_text(body, "business_key"))
     # read before the commit: one transaction, not a second one just for this
-    mine = [task_json(t) for t in tasks.my_tasks_in(session, g.api_user, instance.id)]
+    listed = url_for("api.list_tasks")
+    mine = [task_json(t, listed) for t in tasks.my_tasks_in(session, g.api_user, instance.id)]
     session.commit()
     return jsonify(id=instance.id, process_id=instance.process_id, status=instance.status, tasks=mine), 201
 
@@ -93,8 +95,9 @@ def list_tasks():
         process_id=request.args.get("process"), due=request.args.get("due"),
         sort=request.args.get("sort", "due"), page=numbers.arg("page") or 1,
         per_page=numbers.arg("per_page") or 50))
+    listed = url_for("api.list_tasks")
     return jsonify(total=page.total, page=page.query.page, pages=page.pages,
-                   tasks=[task_json(row.task) for row in page.rows])
+                   tasks=[task_json(row.task, listed) for row in page.rows])
 
 
 @bp.get("/tasks/<int:task_id>")

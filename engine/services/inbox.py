@@ -197,7 +197,8 @@ def inbox(session: Session, user: User, query: InboxQuery | None = None) -> Inbo
     q = (query or InboxQuery()).normalised()
     now = clock.now()
     params = _params(user, q, now)
-    found = session.execute(_page_statement(_shape(q)), params).all()
+    session.flush()  # then Core: the page is plain columns, no ORM bookkeeping needed
+    found = session.connection().execute(_page_statement(_shape(q)), params).all()
     total = found[0][-1] if found else 0
     if not found and q.page > 1:  # past the last page: still say how many there are
         total = session.scalar(_count_statement(_shape(q)), params)
