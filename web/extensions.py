@@ -1,13 +1,34 @@
 """Flask extensions, created here and bound to the app in `create_app`."""
 from __future__ import annotations
 
+import flask_login
+from flask import session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from web import rate_store  # noqa: F401  (registers the pingyi+db:// storage)
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login (0.6) with "strong" session protection that keeps its word.
+
+    A session is bound to the browser and address it was signed in from. Flask-Login forgets to
+    bind a session it restores from the remember-me cookie, so the next request took it for a
+    stolen one: the user was signed out and the cookie deleted ("remember me" lasted one page). And
+    it took every session without a signed-in user (a CSRF token on a public page) for a stolen
+    one too, clearing it and sending both cookies again on every request."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        user = super()._load_user_from_remember_cookie(cookie)
+        if user is not None:
+            session["_id"] = self._session_identifier_generator()
+        return user
+
+    def _session_protection_failed(self):
+        return "_user_id" in session and super()._session_protection_failed()
+
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

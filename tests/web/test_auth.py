@@ -118,3 +118,36 @@ def test_language_switch(client, login, make_user):
     client.get("/lang/en?next=/")
     assert "Inbox" in client.get("/").get_data(as_text=True)
     assert client.get("/lang/en?next=https://evil.example").headers["Location"] == "/"
+
+
+def test_remember_me_outlasts_the_browser_session(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office", remember="y")
+    client.delete_cookie("session")  # the browser was closed: only the remember-me cookie is left
+    for _ in range(3):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert not any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_session_used_from_another_browser_is_signed_out(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office", remember="y")
+    assert client.get("/").status_code == 200
+    stolen = client.get("/", headers={"User-Agent": "another browser"})
+    assert stolen.status_code == 302  # signed out, and the remember-me cookie goes with it
+    assert any(c.startswith("remember_token=;") for c in stolen.headers.getlist("Set-Cookie"))
+    assert client.get("/").status_code == 302
+
+
+def test_pages_without_a_signed_in_user_leave_the_cookies_alone(database_url, sessions, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path)})  # CSRF on: the page puts its token in the session
+    try:
+        client = app.test_client()
+        first = client.get("/login")
+        assert any(c.startswith("session=") for c in first.headers.getlist("Set-Cookie"))
+        again = client.get("/login")
+        assert again.status_code == 200 and again.headers.getlist("Set-Cookie") == []
+    finally:
+        app.extensions["pingyi.engine"].dispose()
