@@ -151,3 +151,14 @@ def test_pages_without_a_signed_in_user_leave_the_cookies_alone(database_url, se
         assert again.status_code == 200 and again.headers.getlist("Set-Cookie") == []
     finally:
         app.extensions["pingyi.engine"].dispose()
+
+
+def test_a_password_change_ends_remember_me_on_other_devices(app, client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office")
+    phone = app.test_client()
+    phone.post("/login", data={"username": "office", "password": PASSWORD, "remember": "y"})
+    client.post("/password", data={"old_password": PASSWORD, "new_password": "new-password-99",
+                                   "repeat": "new-password-99"})
+    phone.delete_cookie("session")
+    assert phone.get("/").status_code == 302
