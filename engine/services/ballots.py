@@ -111,18 +111,20 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
 
 
 _BY_PUBLIC_ID = select(Ballot).where(Ballot.public_id == bindparam("public_id"))
-_BY_PUBLIC_ID_LOCKED = _BY_PUBLIC_ID.with_for_update()
+_BALLOT_QUERIES = {"none": _BY_PUBLIC_ID, "share": _BY_PUBLIC_ID.with_for_update(read=True),
+                   "lock": _BY_PUBLIC_ID.with_for_update()}
 
 
-def get_ballot(session: Session, public_id: str, lock: bool = False) -> Ballot:
-    """lock: exclusive (closing: votes being cast hold a share lock until they commit)."""
-    query = _BY_PUBLIC_ID_LOCKED if lock else _BY_PUBLIC_ID
+def get_ballot(session: Session, public_id: str, lock: bool = False, share: bool = False) -> Ballot:
+    """lock: exclusive (closing); share: ballots going in hold the ballot open until they commit."""
+    query = _BALLOT_QUERIES["lock" if lock else "share" if share else "none"]
     ballot = session.scalar(query, {"public_id": public_id})
     if ballot is None:
         raise NotFound("No such ballot.", ballot=public_id)
     return ballot
 
 
+# these read a Ballot or a row of its columns (status, closes_at, public_id, rules)
 def is_past_closing(ballot: Ballot) -> bool:
     return ballot.closes_at is not None and ballot.closes_at <= clock.now()
 
@@ -146,11 +148,12 @@ _MARK_VOTED = (update(BallotVoter).where(BallotVoter.ballot_id == bindparam("b_b
 _NEW_ENVELOPE = insert(BallotEnvelope)
 _SPEND_ENVELOPE = (update(BallotEnvelope).where(BallotEnvelope.id == bindparam("b_envelope"),
                                                 BallotEnvelope.is_spent.is_(False))
-                   .values(is_spent=True).returning(BallotEnvelope.ballot_id, BallotEnvelope.voter_group))
+                   .values(is_spent=True).returning(BallotEnvelope.voter_group))
 _BALLOT_STATE = (select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
                  .where(Ballot.id == bindparam("ballot_id")).with_for_update(read=True))
 _OPEN_FOR_VOTES = (select(Ballot.id, Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
                    .where(Ballot.public_id == bindparam("public_id")).with_for_update(read=True))
+_ENVELOPE_BALLOT = select(BallotEnvelope.ballot_id).where(BallotEnvelope.id == bindparam("b_envelope"))
 _NEW_VOTE = insert(BallotVote)
 
 
@@ -179,21 +182,23 @@ def issue_envelope(session: Session, public_id: str, voter: User, choice: str) -
 
 
 def cast(session: Session, envelope_id: str, choice: str) -> None:
-    """Step 2 (a separate transaction): spend the envelope and drop the choice in the box."""
+    """Step 2 (a separate transaction): spend the envelope and drop the choice in the box.
+
+    The ballot is locked before the envelope, in the order closing takes them (the ballot, then
+    its envelopes), so a vote going in and the count never wait on each other in a circle."""
     connection = session.connection()
-    spent = connection.execute(_SPEND_ENVELOPE, {"b_envelope": envelope_id}).first()
-    if spent is None:
-        if session.get(BallotEnvelope, envelope_id) is None:
-            raise NotFound("No such envelope.")
-        raise Conflict("This envelope was used already.")
-    ballot_id, voter_group = spent
+    ballot_id = connection.scalar(_ENVELOPE_BALLOT, {"b_envelope": envelope_id})
+    if ballot_id is None:
+        raise NotFound("No such envelope.")
     # the ballot row is share-locked until commit, so a vote cannot slip in after the count
     ballot = connection.execute(_BALLOT_STATE, {"ballot_id": ballot_id}).one()
     if ballot.status != "open" or is_past_closing(ballot):  # past its closing time, even before the timer ran
         raise VoteClosed("The vote is closed.", ballot=ballot.public_id)
-    if choice not in {o["code"] for o in ballot.rules["options"]}:
-        raise InvalidInput("Choose one of the options.", errors={"choice": "required"})
-    connection.execute(_NEW_VOTE, {"id": secrets.token_hex(16), "ballot_id": ballot_id, "voter_group": voter_group,
+    valid_choice(ballot, choice)
+    spent = connection.execute(_SPEND_ENVELOPE, {"b_envelope": envelope_id}).first()
+    if spent is None:
+        raise Conflict("This envelope was used already.")
+    connection.execute(_NEW_VOTE, {"id": secrets.token_hex(16), "ballot_id": ballot_id, "voter_group": spent[0],
                                    "choice": choice, "source": "electronic"})
 
 

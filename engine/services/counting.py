@@ -58,7 +58,7 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
 def record_paper_ballot(session: Session, public_id: str, teller: User, voter_group: str, choice: str) -> None:
     """One paper ballot entered by a teller ("invalid" for a blank or spoiled one)."""
     require_staff(teller, "enter paper ballots")
-    ballot = get_ballot(session, public_id)
+    ballot = get_ballot(session, public_id, share=True)  # open until this commits: counted, not slipped in after
     if ballot.status != "open":
         raise VoteClosed("Paper ballots are entered before the vote closes.", reason="closed")
     _clean_counts(ballot, {voter_group: {choice: 1}})

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select, text
 
 from engine import clock
 from engine.db import Base
-from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VoteClosed
 from engine.models import AuditEvent, Ballot, BallotEnvelope, BallotVote, BallotVoter, User
 from engine.services import ballots, counting
 from tests.engine.test_concurrency import run_together
@@ -416,3 +416,33 @@ def test_a_pending_envelope_is_refused_after_the_closing_time(session, sessions,
         ballots.cast(s, envelope, "satisfied")
     assert session.scalar(select(func.count()).select_from(BallotVote)) == 0
     session.commit()
+
+
+def test_ballots_going_in_as_the_vote_closes_are_counted_or_refused(session, sessions, office, members):
+    """Step 2 and the count take their locks in the same order: no deadlock, and no ballot lands
+    in the box after it was counted."""
+    ballot = open_for(session, office, members, members_total=1)
+    public_id, office_id, voter_ids = ballot.public_id, office.id, [m.id for m in members]
+    session.close()
+    envelopes = []
+    for voter_id in voter_ids:
+        with sessions() as s:
+            envelopes.append(ballots.issue_envelope(s, public_id, s.get(User, voter_id), "satisfied"))
+            s.commit()
+
+    def casting(envelope):
+        return lambda s: ballots.cast(s, envelope, "satisfied")
+
+    def closing(s):
+        return counting.close_ballot(s, public_id, s.get(User, office_id)).status
+
+    results = run_together(sessions, [casting(e) for e in envelopes] + [closing])
+    assert results[-1][0] == "ok", results[-1]
+    refused = [r for kind, r in results[:-1] if kind == "error"]
+    assert all(isinstance(e, (VoteClosed, NotFound)) for e in refused), refused
+    with sessions() as s:
+        stored = s.scalar(select(func.count()).select_from(BallotVote))
+        closed = s.scalar(select(Ballot))
+        assert stored == len(envelopes) - len(refused)
+        if closed.status == "closed":
+            assert sum(closed.tally["pooled"]["counts"].values()) == stored
