@@ -119,19 +119,20 @@ def _cast_at_once(public_id: str, voter_id_on: Callable[[Connection], int]) -> b
     if not ballot_box.supported(engine) or any(key.endswith(f"/{public_id}") for key in session.get(PENDING) or {}):
         return False
     voter_id = envelope = None
+    cast = False
     try:
         with ballot_box.connection(engine) as conn:
             voter_id = voter_id_on(conn)
             envelope = ballot_box.issue_envelope(conn, public_id, voter_id, choice)
-            if envelope is not None and ballot_box.cast(conn, envelope, choice):
-                return True
+            cast = envelope is not None and ballot_box.cast(conn, envelope, choice)
     except PermissionDenied:
         return False
     except OperationalError:
-        pass
-    if envelope is not None:
-        _set_pending(_key(voter_id, public_id), envelope)
-    return False
+        pass  # the careful path retries what is left
+    finally:
+        if envelope is not None and not cast:  # whatever stopped step 2, this browser can finish it
+            _set_pending(_key(voter_id, public_id), envelope)
+    return cast
 
 
 def _cast(voter: User, public_id: str, action: str):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from threading import Barrier
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from engine import clock
 from engine.models import BallotEnvelope, BallotVote, BallotVoter
@@ -90,3 +90,21 @@ def test_one_ballot_per_voter_when_twenty_presses_come_at_once(box, db_engine, s
     assert len(envelopes) == 1
     session.rollback()
     assert session.scalar(select(func.count()).select_from(BallotEnvelope)) == 1
+
+
+def test_no_statement_carries_both_the_voter_and_the_choice(box, db_engine, session, office, members):  # noqa: F811
+    """A server that logs slow statements with their parameters must not log a voter with a choice."""
+    ballot = open_for(session, office, members)
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(set(parameters.values()) if isinstance(parameters, dict) else set(parameters or ()))
+
+    event.listen(db_engine, "before_cursor_execute", record)
+    try:
+        envelope = ballot_box.issue_envelope(box, ballot.public_id, members[0].id, "dissatisfied")
+        assert ballot_box.cast(box, envelope, "dissatisfied")
+    finally:
+        event.remove(db_engine, "before_cursor_execute", record)
+    assert any(members[0].id in values for values in sent) and any("dissatisfied" in values for values in sent)
+    assert not any({members[0].id, "dissatisfied"} <= values for values in sent)

@@ -326,3 +326,25 @@ def test_a_vote_that_closed_between_the_steps_says_it_was_not_counted(client, lo
     login("m1")
     response = client.post(f"/v/{public_id}", data={"choice": "basic"})
     assert response.status_code == 409 and "未计入" in text(response) and "您的票已投出" not in text(response)
+
+
+def test_a_vote_whose_second_step_broke_unexpectedly_is_finished_later(app, client, login, session, people,
+                                                                       monkeypatch):
+    """PostgreSQL's one-statement path: the voter is marked in step 1; whatever stops step 2, the
+    browser keeps the envelope, so the page says the ballot is not in the box yet, not that it is."""
+    if not ballot_box.supported(app.extensions["pingyi.engine"]):
+        pytest.skip("the one-statement path is PostgreSQL's")
+    public_id = open_vote(client, login)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the connection broke")
+
+    monkeypatch.setattr(ballot_box, "cast", broken)
+    login("m1")
+    assert client.post(f"/v/{public_id}", data={"choice": "basic"}).status_code == 500
+    assert "尚未投入票箱" in text(client.get(f"/v/{public_id}"))
+    monkeypatch.undo()
+    assert client.post(f"/v/{public_id}", data={"choice": "basic"}).status_code == 302
+    assert "您的票已投出" in text(client.get(f"/v/{public_id}"))
+    assert list(session.scalars(select(BallotVote.choice))) == ["basic"]
+    session.commit()
