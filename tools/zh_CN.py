@@ -57,6 +57,8 @@ ZH = {
     "The passwords differ.": "两次输入的密码不一致。",
     "Wrong user name or password.": "用户名或密码错误。",
     "You are signed out.": "已退出登录。",
+    "You were signed out. Sign in again in another tab, then try again here.":
+        "您已退出登录。请在另一个标签页重新登录，再回到这里重试。",
     "The current password is wrong.": "当前密码不正确。",
     "The new password is too short.": "新密码太短（至少 8 位）。",
     "Your password was changed.": "密码已修改。",

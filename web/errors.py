@@ -16,8 +16,8 @@ from web.i18n import ERROR_MESSAGES
 
 log = logging.getLogger("pingyi.web")
 
-TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 409: "Conflict",
-          413: "Too large", 422: "Cannot be processed", 429: "Too many requests", 500: "Server error"}
+TITLES = {400: "Bad request", 401: "Signed out", 403: "Not allowed", 404: "Not found", 405: "Not allowed",
+          409: "Conflict", 413: "Too large", 422: "Cannot be processed", 429: "Too many requests", 500: "Server error"}
 
 
 def user_message(exc: EngineError) -> str:
@@ -30,13 +30,13 @@ def user_message(exc: EngineError) -> str:
         return str(template)
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def respond(status: int, message: str, reference: str | None = None, errors: dict | None = None):
     get_session().rollback()
-    if _wants_json():
+    if wants_json():
         body = {"status": status, "title": TITLES.get(status, "Error"), "detail": message}
         if reference:
             body["reference"] = reference

@@ -4,6 +4,7 @@ from __future__ import annotations
 import flask_login
 from flask import session
 from flask_babel import Babel
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -28,6 +29,15 @@ class LoginManager(flask_login.LoginManager):
 
     def _session_protection_failed(self):
         return "_user_id" in session and super()._session_protection_failed()
+
+    def unauthorized(self):
+        """A script asking for JSON (the BPMN editor saving, a big screen polling) is told it was
+        signed out; a fetch follows a redirect, and took the sign-in page for a success."""
+        from web.errors import respond, wants_json  # web.errors needs the app's extensions
+
+        if wants_json():
+            return respond(401, _("You were signed out. Sign in again in another tab, then try again here."))
+        return super().unauthorized()
 
 
 login_manager = LoginManager()

@@ -162,3 +162,13 @@ def test_a_password_change_ends_remember_me_on_other_devices(app, client, login,
                                    "repeat": "new-password-99"})
     phone.delete_cookie("session")
     assert phone.get("/").status_code == 302
+
+
+def test_a_script_that_lost_its_session_is_told_so_not_sent_the_sign_in_page(client):
+    """The BPMN editor saves with fetch, which follows a redirect: the sign-in page looked like a
+    successful save. A request asking for JSON gets a 401 saying what happened."""
+    response = client.post("/processes/annual/draft", json={"xml": "<x/>"}, headers={"Accept": "application/json"})
+    assert response.status_code == 401 and response.is_json
+    assert "重新登录" in response.get_json()["detail"]
+    page = client.get("/processes/annual/edit")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]

@@ -25,6 +25,7 @@
       method: "POST", credentials: "same-origin", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf }
     }).then(function (response) {
+      if (response.redirected) { throw new Error(String(response.status)); }  // never a page taken for an answer
       return response.json().catch(function () { return {}; }).then(function (json) {
         if (!response.ok && !json.problems) { throw new Error(json.detail || response.status); }
         return json;
