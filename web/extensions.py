@@ -13,19 +13,16 @@ from web import rate_store  # noqa: F401  (registers the pingyi+db:// storage)
 
 
 class LoginManager(flask_login.LoginManager):
-    """Flask-Login (0.6) with "strong" session protection that keeps its word.
+    """Flask-Login (0.6) with two mends.
 
-    A session is bound to the browser and address it was signed in from. Flask-Login forgets to
-    bind a session it restores from the remember-me cookie, so the next request took it for a
-    stolen one: the user was signed out and the cookie deleted ("remember me" lasted one page). And
-    it took every session without a signed-in user (a CSRF token on a public page) for a stolen
-    one too, clearing it and sending both cookies again on every request."""
+    Session protection is "basic": a session seen from another address or browser is only marked
+    not fresh. "strong" signed the user out and deleted their remember-me cookie whenever a phone
+    changed networks or a browser updated itself, losing a form being sent at that moment; and the
+    address it checks comes from X-Forwarded-For, which any client can set. Sessions are guarded by
+    HttpOnly, SameSite and (behind HTTPS) Secure cookies, and a password change ends all others.
 
-    def _load_user_from_remember_cookie(self, cookie):
-        user = super()._load_user_from_remember_cookie(cookie)
-        if user is not None:
-            session["_id"] = self._session_identifier_generator()
-        return user
+    A session without a signed-in user (a CSRF token on a public page) has no one to protect:
+    Flask-Login checked it all the same and rewrote its cookie."""
 
     def _session_protection_failed(self):
         return "_user_id" in session and super()._session_protection_failed()
@@ -42,7 +39,7 @@ class LoginManager(flask_login.LoginManager):
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.session_protection = "strong"
+login_manager.session_protection = "basic"
 csrf = CSRFProtect()
 babel = Babel()
 # the storage comes from the configuration: counters shared in the database on PostgreSQL (web/rate_store.py)
