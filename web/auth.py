@@ -1,7 +1,9 @@
 """Signing in and out, and changing one's password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -20,6 +22,21 @@ from web.security import safe_next
 bp = Blueprint("auth", __name__)
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
+
+ACTIVE = "_active"  # the minute a signed-in session was last stamped
+STAMP_EVERY = 5  # minutes
+
+
+@bp.after_app_request
+def keep_session_alive(response):
+    """A signed-in session ends after PERMANENT_SESSION_LIFETIME without a request, not that long
+    after signing in: Flask dates the cookie when it writes it and writes only a changed session,
+    so a session in use is stamped every few minutes."""
+    if "_user_id" in session:
+        minute = int(time.time() // 60)
+        if minute - session.get(ACTIVE, 0) >= STAMP_EVERY:
+            session[ACTIVE] = minute
+    return response
 
 
 @login_manager.user_loader

@@ -75,6 +75,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        if exc.description == "The CSRF session token is missing.":  # the session ended under the open page
+            return respond(400, _("You were signed out while this page was open (after hours without use, or "
+                                  "by signing out elsewhere), so it was not saved. Sign in again and repeat it."))
         return respond(400, _("The form expired or was not sent from this site; please reload the page and try again."))
 
     @app.errorhandler(HTTPException)

@@ -173,3 +173,26 @@ def test_a_script_that_lost_its_session_is_told_so_not_sent_the_sign_in_page(cli
     assert "重新登录" in response.get_json()["detail"]
     page = client.get("/processes/annual/edit")
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+def test_a_session_in_use_is_stamped_so_it_ends_after_idle_hours_not_after_signing_in(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office")
+    with client.session_transaction() as stored:
+        stored["_active"] = 0  # stamped long ago
+    stamped = client.get("/")
+    assert any(c.startswith("session=") for c in stamped.headers.getlist("Set-Cookie"))  # rewritten: dated now
+    assert not any(c.startswith("session=") for c in client.get("/").headers.getlist("Set-Cookie"))
+
+
+def test_a_form_sent_after_the_session_ended_says_so(database_url, sessions, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path)})
+    try:
+        client = app.test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        client.delete_cookie("session")  # the session ended while the page stayed open
+        refused = client.post("/login", data={"username": "office", "password": PASSWORD, "csrf_token": token})
+        assert refused.status_code == 400 and "退出登录" in refused.get_data(as_text=True)
+    finally:
+        app.extensions["pingyi.engine"].dispose()
