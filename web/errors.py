@@ -34,8 +34,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+# when the page itself cannot be drawn (it needs the database: the user, the inbox badge)
+BARE = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{status}</title>"
+        "<body style=\"font-family:sans-serif;margin:2rem\"><h1>服务器出错 · Server error</h1>"
+        "<p>请稍后重试；如果仍然出错，请把下面的参考编号告诉管理员。</p>"
+        "<p>Please try again later; if it goes on, tell the administrator the reference number below.</p>"
+        "<p><code style=\"font-size:1.25rem\">{reference}</code></p><p><a href=\"/\">返回 · Back</a></p></body></html>")
+
+
 def respond(status: int, message: str, reference: str | None = None, errors: dict | None = None):
-    get_session().rollback()
+    try:
+        get_session().rollback()
+    except Exception:  # noqa: BLE001  (the database is what failed; the answer must still go out)
+        log.warning("rollback failed while answering %s", status)
     if wants_json():
         body = {"status": status, "title": TITLES.get(status, "Error"), "detail": message}
         if reference:
@@ -43,7 +54,12 @@ def respond(status: int, message: str, reference: str | None = None, errors: dic
         if errors:
             body["errors"] = errors
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message, reference=reference), status
+    try:
+        return render_template("errors/error.html", status=status, message=message, reference=reference), status
+    except Exception:  # noqa: BLE001
+        reference = reference or secrets.token_hex(4).upper()
+        log.exception("the error page failed too, reference %s", reference)
+        return BARE.format(status=status, reference=reference), 500
 
 
 def _unstorable():

@@ -1,6 +1,8 @@
 """Signing in: passwords, remember me, safe redirects, rate limits, CSRF, password change."""
 from __future__ import annotations
 
+import re
+
 from tests.web.conftest import PASSWORD, csrf_token
 from web import create_app
 
@@ -196,3 +198,23 @@ def test_a_form_sent_after_the_session_ended_says_so(database_url, sessions, tmp
         assert refused.status_code == 400 and "退出登录" in refused.get_data(as_text=True)
     finally:
         app.extensions["pingyi.engine"].dispose()
+
+
+def test_when_the_database_fails_a_signed_in_user_still_gets_a_page_with_a_reference(client, login, make_user,
+                                                                                      monkeypatch):
+    """The error page needs the database too (the user, the inbox badge): it falls back to a bare one."""
+    from sqlalchemy.exc import OperationalError
+
+    from engine.services import inbox
+
+    make_user("office", password=PASSWORD)
+    login("office")
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(inbox, "count_mine", down)
+    page = client.get("/")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 500 and "服务器出错" in body and "Traceback" not in body
+    assert re.search(r"<code[^>]*>[0-9A-F]{8}</code>", body)
