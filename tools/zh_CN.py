@@ -75,6 +75,8 @@ ZH = {
     "This page cannot be used this way.": "不能以这种方式使用此页面。",
     "The upload is too large.": "上传的文件过大。",
     "Too many attempts; please wait a minute and try again.": "尝试次数过多，请稍等一分钟后再试。",
+    "Too many attempts; please try again in up to %(minutes)d minutes.":
+        "尝试次数过多，请在最多 %(minutes)d 分钟后再试。",
     "Something went wrong on our side. Please tell the administrator the reference number below.":
         "系统出现错误。请把下面的参考编号告诉系统管理员。",
     "This page or item does not exist.": "页面或内容不存在。",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -104,8 +105,15 @@ def register(app: Flask) -> None:
             404: _("This page does not exist."),
             405: _("This page cannot be used this way."),
             413: _("The upload is too large."),
-            429: _("Too many attempts; please wait a minute and try again."),
         }
+        if isinstance(exc, RateLimitExceeded):  # the window of the limit that was hit: a minute, or an hour
+            window = exc.limit.limit.get_expiry()
+            message = (_("Too many attempts; please wait a minute and try again.") if window <= 60 else
+                       _("Too many attempts; please try again in up to %(minutes)d minutes.", minutes=window // 60))
+            response, status = respond(429, message)
+            response = make_response(response, status)
+            response.headers["Retry-After"] = str(window)
+            return response
         return respond(exc.code or 500, messages.get(exc.code, _("The request could not be completed.")))
 
     @app.errorhandler(Exception)

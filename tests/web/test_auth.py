@@ -94,7 +94,7 @@ def test_login_is_rate_limited(database_url, sessions, session, make_user, tmp_p
                  for _ in range(12)]
         assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
         blocked = client.post("/login", data={"username": "office", "password": PASSWORD})
-        assert "尝试次数过多" in blocked.get_data(as_text=True)
+        assert "尝试次数过多，请稍等一分钟" in blocked.get_data(as_text=True) and blocked.headers["Retry-After"] == "60"
         # another member in the same hall (same address) still signs in
         other = app.test_client()
         assert other.post("/login", data={"username": "member", "password": PASSWORD}).status_code == 302
@@ -109,6 +109,18 @@ def test_logins_from_one_address_are_limited_too(database_url, sessions, session
         client = app.test_client()
         codes = [client.post("/login", data={"username": f"user{i}", "password": "x"}).status_code for i in range(6)]
         assert codes == [200] * 5 + [429]
+    finally:
+        app.extensions["pingyi.engine"].dispose()
+
+
+def test_an_hourly_limit_says_how_long_to_wait(database_url, sessions, session, make_user, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path), "LOGIN_RATE_LIMIT_IP": "3 per hour"})
+    try:
+        client = app.test_client()
+        codes = [client.post("/login", data={"username": f"user{i}", "password": "x"}) for i in range(4)]
+        assert [c.status_code for c in codes] == [200] * 3 + [429]
+        assert "最多 60 分钟" in codes[-1].get_data(as_text=True) and codes[-1].headers["Retry-After"] == "3600"
     finally:
         app.extensions["pingyi.engine"].dispose()
 
