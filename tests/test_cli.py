@@ -237,3 +237,24 @@ def test_run_timers_closes_ballots_past_their_time(cli, sessions):
     with sessions() as session:
         closed = session.scalar(select(Ballot))
         assert closed.status == "closed" and closed.tally["grade"] == "基本满意"
+
+
+def test_a_deactivated_account_stops_signing_in_and_its_token_stops_working(cli, sessions):
+    password = "correct horse battery"
+    ok(cli("users", "create", "alice", "--password", "-", input=password + "\n"))
+    with sessions() as session:
+        alice = users.get_user(session, "alice")
+        _token, secret = tokens.create_token(session, alice, "robot", alice)
+        session.commit()
+    refused = cli("users", "deactivate", "alice")
+    assert refused.exit_code != 0  # a reason is required
+    assert "alice deactivated." in ok(cli("users", "deactivate", "alice", "--reason", "调离"))
+    assert "alice was inactive already." in ok(cli("users", "deactivate", "alice", "--reason", "调离"))
+    with sessions() as session:
+        assert users.authenticate(session, "alice", password) is None
+        assert tokens.user_for_token(session, secret) is None
+        event = session.scalar(select(AuditEvent).where(AuditEvent.event_type == "user_deactivated"))
+        assert event.reason == "调离" and event.details["username"] == "alice"
+    assert "alice may sign in again." in ok(cli("users", "activate", "alice"))
+    with sessions() as session:
+        assert users.authenticate(session, "alice", password) is not None

@@ -143,6 +143,8 @@ ZH_AUDIT = {
     "Viewed by an auditor": "审计员查看",
     "User created": "创建用户",
     "Password changed": "修改密码",
+    "Account deactivated": "停用账号",
+    "Account activated again": "重新启用账号",
     "Group created": "创建用户组",
     "Added to a group": "加入用户组",
     "Removed from a group": "移出用户组",

@@ -170,6 +170,24 @@ def users_remove_from_group(username, group):
     click.echo(f"{username} {'removed from' if removed else 'was not in'} {group}.")
 
 
+@users_group.command("deactivate")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why (kept in the audit history), e.g. 调离.")
+def users_deactivate(username, reason):
+    """Stop an account: its sessions, remember-me cookies, API tokens and 代表码 stop working."""
+    with unit_of_work() as session:
+        changed = users.set_active(session, username, False, None, reason)
+    click.echo(f"{username} {'deactivated' if changed else 'was inactive already'}.")
+
+
+@users_group.command("activate")
+@click.argument("username")
+def users_activate(username):
+    with unit_of_work() as session:
+        changed = users.set_active(session, username, True, None)
+    click.echo(f"{username} {'may sign in again' if changed else 'was active already'}.")
+
+
 @users_group.command("list")
 def users_list():
     from sqlalchemy import select

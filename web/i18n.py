@@ -93,6 +93,8 @@ EVENT_NAMES = {
     "auditor_viewed": _l("Viewed by an auditor"),
     "user_created": _l("User created"),
     "password_changed": _l("Password changed"),
+    "user_deactivated": _l("Account deactivated"),
+    "user_activated": _l("Account activated again"),
     "group_created": _l("Group created"),
     "group_member_added": _l("Added to a group"),
     "group_member_removed": _l("Removed from a group"),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.models import Group, User, user_group
 
 _hasher = PasswordHasher()
@@ -89,6 +89,23 @@ def set_password(session: Session, user: User, new_password: str, actor: User | 
             raise InvalidInput("The current password is wrong.", errors={"old_password": "wrong"}) from None
     user.password_hash = hash_password(new_password)
     audit.record(session, "password_changed", actor, details={"username": user.username})
+
+
+def set_active(session: Session, username: str, active: bool, actor: User | None, reason: str | None = None) -> bool:
+    """Let an account sign in again, or stop it (someone left): their sessions, remember-me cookies,
+    API tokens and 代表码 stop working at once; what they did stays in the history. False: no change."""
+    user = get_user(session, username)
+    if user.is_active == active:
+        return False
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only an administrator may activate or deactivate accounts.")
+    if not active and not (reason or "").strip():
+        raise InvalidInput("Say why the account is deactivated.", errors={"reason": "required"})
+    user.is_active = active
+    session.flush()
+    audit.record(session, "user_activated" if active else "user_deactivated", actor,
+                 reason=(reason or "").strip() or None, details={"username": username})
+    return True
 
 
 def create_group(session: Session, name: str, actor: User | None, title: str = "") -> Group:
