@@ -109,7 +109,9 @@ def password():
                                             if "old_password" in exc.errors else _("The new password is too short."))
         else:
             session.commit()
-            login_user(user, remember=False)  # the session id changed with the password
+            # the session id changed with the password; a device kept signed in stays so, with a new cookie
+            kept = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=kept)
             flash(_("Your password was changed."), "success")
             return redirect(url_for("inbox.index"))
     return render_template("auth/password.html", form=form)

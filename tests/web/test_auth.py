@@ -230,3 +230,12 @@ def test_when_the_database_fails_a_signed_in_user_still_gets_a_page_with_a_refer
     body = page.get_data(as_text=True)
     assert page.status_code == 500 and "服务器出错" in body and "Traceback" not in body
     assert re.search(r"<code[^>]*>[0-9A-F]{8}</code>", body)
+
+
+def test_the_device_that_changed_the_password_stays_remembered(client, login, make_user):
+    make_user("office", password=PASSWORD)
+    login("office", remember="y")
+    client.post("/password", data={"old_password": PASSWORD, "new_password": "new-password-99",
+                                   "repeat": "new-password-99"})
+    client.delete_cookie("session")  # the browser was closed
+    assert client.get("/").status_code == 200
