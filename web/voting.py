@@ -176,7 +176,8 @@ def deputy_vote(token: str, public_id: str):
     try:
         deputy = deputy_codes.verify(get_session(), token, keys)
     except PermissionDenied as exc:
-        return render_template("voting/refused.html", reason=exc.params.get("reason")), 403
+        return render_template("voting/refused.html", reason=exc.params.get("reason"),
+                               signed_in_vote=url_for("voting.vote", public_id=public_id)), 403
     if request.method == "POST":
         return _cast(deputy, public_id, action)
     return _page(deputy, public_id, action)

@@ -157,6 +157,7 @@ def test_deputy_votes_through_their_code(client, login, session, people, app):
     session.commit()
     refused = client.get(f"/d/{token}/v/{public_id}")
     assert refused.status_code == 403 and "代表码" in text(refused)
+    assert f'href="/login?next=/v/{public_id}"' in refused.get_data(as_text=True)  # signing in leads to this vote
     assert read(session, select(DeputyCode.version)) == 2
 
 
