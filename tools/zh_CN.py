@@ -57,9 +57,9 @@ ZH = {
     "The passwords differ.": "两次输入的密码不一致。",
     "Wrong user name or password.": "用户名或密码错误。",
     "You are signed out.": "已退出登录。",
-    "You were signed out while this page was open (after hours without use, or by signing out elsewhere), so it "
-    "was not saved. Sign in again and repeat it.":
-        "此页面打开期间您已退出登录（长时间未操作，或在别处退出），所以刚才的内容没有保存。请重新登录后再做一次。",
+    "This page was open too long, or you were signed out meanwhile, so it was not saved. Reload the page (sign in "
+    "again if asked) and repeat it.":
+        "此页面打开时间过长，或期间已退出登录，所以刚才的内容没有保存。请刷新页面（如要求则重新登录）后再做一次。",
     "You were signed out. Sign in again in another tab, then try again here.":
         "您已退出登录。请在另一个标签页重新登录，再回到这里重试。",
     "The current password is wrong.": "当前密码不正确。",

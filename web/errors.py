@@ -93,8 +93,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         if exc.description == "The CSRF session token is missing.":  # the session ended under the open page
-            return respond(400, _("You were signed out while this page was open (after hours without use, or "
-                                  "by signing out elsewhere), so it was not saved. Sign in again and repeat it."))
+            return respond(400, _("This page was open too long, or you were signed out meanwhile, so it was not "
+                                  "saved. Reload the page (sign in again if asked) and repeat it."))
         return respond(400, _("The form expired or was not sent from this site; please reload the page and try again."))
 
     @app.errorhandler(HTTPException)

@@ -207,7 +207,7 @@ def test_a_form_sent_after_the_session_ended_says_so(database_url, sessions, tmp
         token = csrf_token(client.get("/login").get_data(as_text=True))
         client.delete_cookie("session")  # the session ended while the page stayed open
         refused = client.post("/login", data={"username": "office", "password": PASSWORD, "csrf_token": token})
-        assert refused.status_code == 400 and "退出登录" in refused.get_data(as_text=True)
+        assert refused.status_code == 400 and "没有保存" in refused.get_data(as_text=True)
     finally:
         app.extensions["pingyi.engine"].dispose()
 
