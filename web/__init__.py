@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         public,
         publications,
         rule_sets,
+        security,
         start,
         tasks,
         term_plans,
@@ -82,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  get_locale=get_locale)
     app.jinja_env.filters["json_text"] = lambda value, indent=None: json.dumps(value, ensure_ascii=False, indent=indent)
     errors.register(app)
+    security.register(app)
     auditor.register(app)
     inbox.register_context(app)
     cli.init_app(app)

@@ -43,3 +43,17 @@ def test_behind_a_proxy_the_client_address_comes_from_the_proxy(database_url, se
         assert seen == {"ip": "203.0.113.7", "scheme": "https"}
     finally:
         app.extensions["pingyi.engine"].dispose()
+
+
+def test_pages_carry_protective_headers_and_public_notices_may_be_embedded(database_url, sessions, tmp_path, client):
+    page = client.get("/login")
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Strict-Transport-Security" not in page.headers  # plain HTTP: no promise to stay on HTTPS
+    public = client.get("/public/")
+    assert public.status_code == 200 and "X-Frame-Options" not in public.headers
+    secure = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True,
+                         "ATTACHMENTS_DIR": str(tmp_path), "SESSION_COOKIE_SECURE": True})
+    try:
+        assert secure.test_client().get("/login").headers["Strict-Transport-Security"] == "max-age=31536000"
+    finally:
+        secure.extensions["pingyi.engine"].dispose()
