@@ -16,6 +16,7 @@ from engine.errors import EngineError, InvalidInput
 from engine.services import ballots, deputy_codes, opinion_channels, opinions
 from web import opinion_kit as kit
 from web.db import get_session
+from web.errors import user_message
 
 bp = Blueprint("opinions_public", __name__)
 bp.after_request(kit.protect)
@@ -37,6 +38,8 @@ def engine_error(exc: EngineError):
                                "again."),
         "not_found": _("This code does not exist or is no longer in use."),
     }
+    if exc.code == "permission_denied" and "reason" not in exc.params:  # not a 代表码: e.g. an auditor's browser
+        return notice(403, user_message(exc))
     if exc.code == "permission_denied":
         reason = exc.params.get("reason")
         message = {"expired": _("This deputy code has expired. Please ask the evaluation office for a new one."),

@@ -291,3 +291,13 @@ def test_a_signed_in_deputy_reaches_their_own_page(client, login, session, world
     login("dept")
     assert 'id="deputy-entry"' not in text(client.get("/opinions/"))
     assert client.get("/opinions/mine").status_code == 403  # no deputy, no code
+
+
+def test_an_auditors_browser_is_refused_for_what_it_is_not_for_a_deputy_code(client, login, session, world,
+                                                                              make_user):
+    make_user("auditor1", password=PASSWORD, is_auditor=True)
+    login("auditor1")
+    refused = client.post(f"/o/{world['slug']}", data=OPINION)
+    assert refused.status_code == 403
+    assert "代表码" not in text(refused) and "无权" in text(refused)
+    assert opinions_in_db(session) == []
