@@ -6,6 +6,8 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from engine.services import users
+from web.db import get_session
 from web.opinion_kit import RATINGS, SOURCES
 from web.security import safe_next
 
@@ -28,6 +30,9 @@ def select_locale() -> str:
 def switch(code: str):
     if code in LANGUAGES:
         session["lang"] = code
+        if getattr(current_user, "is_authenticated", False):
+            users.set_locale(get_session(), current_user, code)
+            get_session().commit()
     return redirect(safe_next(request.args.get("next")))
 
 

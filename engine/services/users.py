@@ -108,6 +108,13 @@ def set_active(session: Session, username: str, active: bool, actor: User | None
     return True
 
 
+def set_locale(session: Session, user: User, locale: str) -> None:
+    """The language a user reads the interface in, kept for their next sign-in on any device."""
+    if user.locale != locale:
+        user.locale = locale
+        session.flush()
+
+
 def create_group(session: Session, name: str, actor: User | None, title: str = "") -> Group:
     name = name.strip()
     if not name:

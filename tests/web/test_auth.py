@@ -239,3 +239,13 @@ def test_the_device_that_changed_the_password_stays_remembered(client, login, ma
                                    "repeat": "new-password-99"})
     client.delete_cookie("session")  # the browser was closed
     assert client.get("/").status_code == 200
+
+
+def test_the_chosen_language_follows_the_user_to_their_next_sign_in(client, login, make_user, app):
+    make_user("office", password=PASSWORD)
+    login("office")
+    client.get("/lang/en?next=/")
+    laptop = app.test_client()
+    assert laptop.post("/login", data={"username": "office", "password": PASSWORD}).status_code == 302
+    inbox = laptop.get("/")
+    assert inbox.status_code == 200 and '<html lang="en">' in inbox.get_data(as_text=True)
