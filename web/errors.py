@@ -110,8 +110,7 @@ def register(app: Flask) -> None:
             window = exc.limit.limit.get_expiry()
             message = (_("Too many attempts; please wait a minute and try again.") if window <= 60 else
                        _("Too many attempts; please try again in up to %(minutes)d minutes.", minutes=window // 60))
-            response, status = respond(429, message)
-            response = make_response(response, status)
+            response = make_response(respond(429, message))
             response.headers["Retry-After"] = str(window)
             return response
         return respond(exc.code or 500, messages.get(exc.code, _("The request could not be completed.")))

@@ -13,7 +13,7 @@ from web import rate_store  # noqa: F401  (registers the pingyi+db:// storage)
 
 
 class LoginManager(flask_login.LoginManager):
-    """Flask-Login (0.6) with two mends.
+    """Flask-Login (0.6), mended for anonymous sessions and for scripts; used with "basic" protection.
 
     Session protection is "basic": a session seen from another address or browser is only marked
     not fresh. "strong" signed the user out and deleted their remember-me cookie whenever a phone

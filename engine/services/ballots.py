@@ -149,10 +149,11 @@ _NEW_ENVELOPE = insert(BallotEnvelope)
 _SPEND_ENVELOPE = (update(BallotEnvelope).where(BallotEnvelope.id == bindparam("b_envelope"),
                                                 BallotEnvelope.is_spent.is_(False))
                    .values(is_spent=True).returning(BallotEnvelope.voter_group))
-_BALLOT_STATE = (select(Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
-                 .where(Ballot.id == bindparam("ballot_id")).with_for_update(read=True))
-_OPEN_FOR_VOTES = (select(Ballot.id, Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
-                   .where(Ballot.public_id == bindparam("public_id")).with_for_update(read=True))
+# what a ballot going in checks, share-locked: the ballot stays open until the vote commits
+_VOTE_STATE = (select(Ballot.id, Ballot.status, Ballot.rules, Ballot.public_id, Ballot.closes_at)
+               .with_for_update(read=True))
+_BALLOT_STATE = _VOTE_STATE.where(Ballot.id == bindparam("ballot_id"))
+_OPEN_FOR_VOTES = _VOTE_STATE.where(Ballot.public_id == bindparam("public_id"))
 _ENVELOPE_BALLOT = select(BallotEnvelope.ballot_id).where(BallotEnvelope.id == bindparam("b_envelope"))
 _NEW_VOTE = insert(BallotVote)
 
