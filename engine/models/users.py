@@ -29,6 +29,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_auditor: Mapped[bool] = mapped_column(default=False)
+    # a temporary password given by an administrator: its holder chooses their own at the next sign-in
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     groups: Mapped[list[Group]] = relationship(secondary=user_group, back_populates="members",

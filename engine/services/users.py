@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, clock
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.models import Group, User, user_group
 
@@ -88,7 +88,15 @@ def set_password(session: Session, user: User, new_password: str, actor: User | 
         except (VerificationError, InvalidHashError):
             raise InvalidInput("The current password is wrong.", errors={"old_password": "wrong"}) from None
     user.password_hash = hash_password(new_password)
+    if actor is not None and actor.id == user.id:
+        user.must_change_password = False  # their own now, not one an administrator gave
     audit.record(session, "password_changed", actor, details={"username": user.username})
+
+
+def signed_in(session: Session, user: User) -> None:
+    """Keep when the user last signed in (administrators see who never did, or not for long)."""
+    user.last_login_at = clock.now()
+    session.flush()
 
 
 def set_active(session: Session, username: str, active: bool, actor: User | None, reason: str | None = None) -> bool:
