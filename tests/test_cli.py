@@ -258,3 +258,28 @@ def test_a_deactivated_account_stops_signing_in_and_its_token_stops_working(cli,
     assert "alice may sign in again." in ok(cli("users", "activate", "alice"))
     with sessions() as session:
         assert users.authenticate(session, "alice", password) is not None
+
+
+def test_an_operator_sets_a_forgotten_password_or_a_temporary_one(cli, sessions):
+    ok(cli("users", "create", "bob", "--no-password"))
+    assert "Password of bob set." in ok(cli("users", "set-password", "bob", "--password", "-",
+                                            input="bobs-new-password\n"))
+    with sessions() as session:
+        assert users.authenticate(session, "bob", "bobs-new-password") is not None
+    assert cli("users", "set-password", "bob", "--password", "-", input="short\n").exit_code != 0
+    printed = ok(cli("users", "set-password", "bob", "--temporary"))
+    temporary = printed.rsplit(": ", 1)[1].strip()
+    with sessions() as session:
+        bob = users.authenticate(session, "bob", temporary)
+        assert bob is not None and bob.must_change_password
+        assert users.authenticate(session, "bob", "bobs-new-password") is None
+        assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.event_type == "password_reset")) == 1
+    assert cli("users", "set-password", "nobody", "--temporary").exit_code != 0
+
+
+def test_the_last_administrator_cannot_be_deactivated(cli):
+    ok(cli("users", "create", "root", "--admin", "--password", "-", input="root-password-1\n"))
+    refused = cli("users", "deactivate", "root", "--reason", "离职")
+    assert refused.exit_code != 0 and "last active administrator" in refused.output
+    ok(cli("users", "create", "root2", "--admin", "--no-password"))
+    assert "root deactivated." in ok(cli("users", "deactivate", "root", "--reason", "离职"))

@@ -18,7 +18,7 @@ import forms
 from engine import audit
 from engine.errors import DeploymentError, EngineError
 from engine.models import ApiToken, User
-from engine.services import counting, instances, messages, processes, timers, tokens, users
+from engine.services import accounts, counting, instances, messages, processes, timers, tokens, users
 from web.db import get_session, session_factory
 
 # Deployment refuses forms the `forms` package cannot render (the engine cannot import it).
@@ -170,13 +170,36 @@ def users_remove_from_group(username, group):
     click.echo(f"{username} {'removed from' if removed else 'was not in'} {group}.")
 
 
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password", default=None, help="Prompted for when omitted; '-' reads it from stdin.")
+@click.option("--temporary", is_flag=True, help="Generate a temporary password, print it once; its holder "
+                                               "chooses their own at the next sign-in.")
+def users_set_password(username, password, temporary):
+    """Give an account a password (someone forgot theirs, or never had one). Signs it out everywhere."""
+    if temporary:
+        with unit_of_work() as session:
+            password = accounts.reset_password(session, username, None)
+        click.echo(f"Temporary password for {username} (shown once): {password}")
+        return
+    if password == "-":
+        password = sys.stdin.readline().rstrip("\n")
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with unit_of_work() as session:
+        user = users.get_user(session, username)
+        users.set_password(session, user, password, None)
+        user.must_change_password = False
+    click.echo(f"Password of {username} set.")
+
+
 @users_group.command("deactivate")
 @click.argument("username")
 @click.option("--reason", required=True, help="Why (kept in the audit history), e.g. 调离.")
 def users_deactivate(username, reason):
     """Stop an account: its sessions, remember-me cookies, API tokens and 代表码 stop working."""
     with unit_of_work() as session:
-        changed = users.set_active(session, username, False, None, reason)
+        changed = accounts.set_active(session, username, False, None, reason)
     click.echo(f"{username} {'deactivated' if changed else 'was inactive already'}.")
 
 
@@ -184,7 +207,7 @@ def users_deactivate(username, reason):
 @click.argument("username")
 def users_activate(username):
     with unit_of_work() as session:
-        changed = users.set_active(session, username, True, None)
+        changed = accounts.set_active(session, username, True, None)
     click.echo(f"{username} {'may sign in again' if changed else 'was active already'}.")
 
 
