@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
-from zh_CN_admin import ZH_ADMIN  # (run as a script: tools/ is on the path)
+from zh_CN_accounts import ZH_ACCOUNTS  # (run as a script: tools/ is on the path)
+from zh_CN_admin import ZH_ADMIN
 from zh_CN_audit import ZH_AUDIT
 from zh_CN_ballots import ZH_BALLOTS
 from zh_CN_evaluation import ZH_EVALUATION
@@ -411,6 +412,7 @@ ZH = {
 
 ZH.update(ZH_BALLOTS)
 ZH.update(ZH_ORG)
+ZH.update(ZH_ACCOUNTS)
 ZH.update(ZH_EVALUATION)
 ZH.update(ZH_PUBLIC)
 ZH.update(ZH_ADMIN)

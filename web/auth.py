@@ -39,6 +39,21 @@ def keep_session_alive(response):
     return response
 
 
+# what someone holding a temporary password may still open before choosing their own
+OWN_PASSWORD_FREE = {"auth.password", "auth.logout", "i18n.switch", "static", "forms_static"}
+
+
+@bp.before_app_request
+def own_password_first():
+    """An administrator gave a temporary password: its holder chooses their own before anything else."""
+    if request.endpoint in OWN_PASSWORD_FREE or request.blueprint == "api":
+        return None
+    if getattr(current_user, "is_authenticated", False) and current_user.must_change_password:
+        flash(_("You signed in with a temporary password. Choose your own to go on."), "warning")
+        return redirect(url_for("auth.password"))
+    return None
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     ident, _sep, stamp = user_id.partition(".")
@@ -78,7 +93,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = users.authenticate(get_session(), form.username.data, form.password.data)
-        get_session().commit()  # a rehashed password is kept
+        if user is not None:
+            users.signed_in(get_session(), user)
+        get_session().commit()  # a rehashed password and the sign-in time are kept
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
