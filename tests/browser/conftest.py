@@ -79,7 +79,7 @@ def server(database_url, sessions, tmp_path) -> str:
 @pytest.fixture
 def open_page(browser, server):
     """open_page(viewport=PHONE) -> a page in a fresh browser context (own cookies) on the server."""
-    contexts = []
+    contexts, refused = [], []
 
     def do(viewport=PHONE):
         phone = viewport["width"] < 576
@@ -87,11 +87,16 @@ def open_page(browser, server):
                                       timezone_id="Asia/Shanghai", is_mobile=phone, has_touch=phone)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # whatever the Content-Security-Policy blocks (an inline handler, a style, a font) fails the test
+        page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        return page
 
     yield do
     for context in contexts:
         context.close()
+    assert refused == [], f"the browser refused something under the Content-Security-Policy: {refused}"
 
 
 @pytest.fixture

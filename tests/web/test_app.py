@@ -1,8 +1,11 @@
 """The app boots, answers its health check, and speaks Chinese first."""
 from __future__ import annotations
 
+import re
+
 from flask import request
 
+from tests.conftest import ROOT
 from web import create_app
 
 
@@ -49,11 +52,31 @@ def test_pages_carry_protective_headers_and_public_notices_may_be_embedded(datab
     page = client.get("/login")
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "Strict-Transport-Security" not in page.headers  # plain HTTP: no promise to stay on HTTPS
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'self'" in policy and "'unsafe-eval'" not in policy
     public = client.get("/public/")
     assert public.status_code == 200 and "X-Frame-Options" not in public.headers
+    assert "frame-ancestors" not in public.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in public.headers["Content-Security-Policy"]
     secure = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True,
                          "ATTACHMENTS_DIR": str(tmp_path), "SESSION_COOKIE_SECURE": True})
     try:
         assert secure.test_client().get("/login").headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         secure.extensions["pingyi.engine"].dispose()
+
+
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.IGNORECASE)
+
+
+def test_no_template_carries_script_the_content_security_policy_would_refuse():
+    """Script runs only from the site's files: no template has an inline handler or an inline script
+    (a JSON data block is data)."""
+    found = []
+    for folder in (ROOT / "web/templates", ROOT / "forms/templates"):
+        for path in folder.rglob("*.html"):
+            content = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(ROOT)}: {m.group(0)[:80]}"
+                      for pattern in (INLINE_HANDLER, INLINE_SCRIPT) for m in pattern.finditer(content)]
+    assert found == []
