@@ -65,6 +65,10 @@ ZH_BALLOTS = {
     "You are not a voter in this ballot.": "您不是本次表决的表决人。",
     "Ballots": "表决",
     "Invalid": "无效票",
+    "This screen was signed out and no longer updates: sign in again in this browser, then reload the page.":
+        "本屏幕已退出登录，不再更新：请在此浏览器中重新登录，然后刷新本页。",
+    "The connection to the server is lost; the figures may be out of date. Trying again…":
+        "与服务器的连接中断，数字可能已过时，正在重试……",
     "Valid ballots": "有效票",
     "Satisfied + basically satisfied": "满意和基本满意",
     "Score": "得分",

@@ -70,6 +70,13 @@ def test_vote_by_qr_on_a_phone_and_result_on_the_big_screen(open_page, session, 
     screenshot(screen, "ballot-screen-result.png")
     assert session.scalar(select(func.count()).select_from(BallotVote)) == 3
     session.commit()
+    expect(screen.locator("#screen-stale")).to_be_hidden()
+    screen.context.set_offline(True)  # the hall's network drops
+    expect(screen.locator("#screen-stale")).to_contain_text("连接中断", timeout=6_000)
+    screen.context.set_offline(False)
+    expect(screen.locator("#screen-stale")).to_be_hidden(timeout=3_000)
+    screen.context.clear_cookies()  # the screen's session ends (signed out elsewhere, or the server forgot it)
+    expect(screen.locator("#screen-stale")).to_contain_text("已退出登录", timeout=3_000)  # not silently stale
 
 
 def test_choosing_a_department_fills_the_vote_form(open_page, session, make_user):

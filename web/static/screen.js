@@ -38,11 +38,31 @@
     }
   }
 
+  // The meeting must not read stale figures: after a few failed polls the screen says so.
+  var failures = 0;
+  function stale(message) {
+    var note = document.getElementById("screen-stale");
+    note.textContent = message || "";
+    note.hidden = !message;
+  }
+
   function poll() {
     fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin", cache: "no-store"})
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (state) { if (state) { render(state); } })
-      .catch(function () { /* the next poll tries again */ })
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403 || response.redirected) {
+          stale(labels.signed_out);
+          return null;
+        }
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (state) {
+        if (state) { failures = 0; stale(""); render(state); }
+      })
+      .catch(function () {
+        failures += 1;
+        if (failures >= 3) { stale(labels.offline); }
+      })
       .finally(function () { window.setTimeout(poll, 1000); });
   }
 
