@@ -76,4 +76,5 @@ ZH_ACCOUNTS = {
         "流程的泳道以用户组命名；泳道中的任务交给该用户组的成员办理。",
     "Add group": "添加用户组",
     "Active members": "在用成员",
+    "Choose a password other than the current one.": "请设置一个与当前密码不同的密码。",
 }

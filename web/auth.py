@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -16,6 +16,7 @@ from engine.errors import InvalidInput
 from engine.models import User
 from engine.services import users
 from web.db import get_session
+from web.errors import respond, wants_json
 from web.extensions import limiter, login_manager
 from web.security import safe_next
 
@@ -48,10 +49,25 @@ def own_password_first():
     """An administrator gave a temporary password: its holder chooses their own before anything else."""
     if request.endpoint in OWN_PASSWORD_FREE or request.blueprint == "api":
         return None
-    if getattr(current_user, "is_authenticated", False) and current_user.must_change_password:
-        flash(_("You signed in with a temporary password. Choose your own to go on."), "warning")
-        return redirect(url_for("auth.password"))
-    return None
+    if not (getattr(current_user, "is_authenticated", False) and current_user.must_change_password):
+        return None
+    message = _("You signed in with a temporary password. Choose your own to go on.")
+    if wants_json():  # a script (the big screen polling): an answer it reads, no message piling up
+        return respond(403, message)
+    if message not in [text for _category, text in session.get("_flashes", [])]:
+        flash(message, "warning")
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.password", next=back))
+
+
+@user_loaded_from_cookie.connect
+def _restored_from_cookie(_sender, user=None, **_extra) -> None:
+    """A device kept signed in counts as signing in (the accounts list shows who uses the system)."""
+    db = get_session()
+    untouched = not (db.new or db.dirty or db.deleted)  # the user was just loaded; nothing else is pending
+    users.signed_in(db, user)
+    if untouched:
+        db.commit()
 
 
 @login_manager.user_loader
@@ -128,13 +144,17 @@ def password():
             users.set_password(session, user, form.new_password.data, user, old_password=form.old_password.data)
         except InvalidInput as exc:
             session.rollback()
-            form.old_password.errors.append(_("The current password is wrong.")
-                                            if "old_password" in exc.errors else _("The new password is too short."))
+            if "old_password" in exc.errors:
+                form.old_password.errors.append(_("The current password is wrong."))
+            elif exc.errors.get("new_password") == "same":
+                form.new_password.errors.append(_("Choose a password other than the current one."))
+            else:
+                form.new_password.errors.append(_("The new password is too short."))
         else:
             session.commit()
             # the session id changed with the password; a device kept signed in stays so, with a new cookie
             kept = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(user, remember=kept)
             flash(_("Your password was changed."), "success")
-            return redirect(url_for("inbox.index"))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/password.html", form=form)

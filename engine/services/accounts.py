@@ -133,6 +133,8 @@ def _display_name(values: dict) -> str:
         raise InvalidInput("A name is required.", errors={"display_name": "required"})
     if len(name) > 128:
         raise InvalidInput("The name is too long.", errors={"display_name": "too_long"})
+    if not users.plain_name(name):
+        raise InvalidInput("The name has a control character.", errors={"display_name": "invalid"})
     return name
 
 
@@ -150,16 +152,20 @@ def create_account(session: Session, values: dict, actor: User | None) -> tuple[
     return user, password
 
 
-def _other_active_admins(session: Session, user: User) -> int:
+def _other_administrators(session: Session, user: User) -> int:
+    """Other active accounts that can administer (an administrator who is also an auditor, left from before
+    both were refused, can change nothing). The administrators' rows are locked first, in one order, so two
+    administrators taking it from each other at once are counted one after the other."""
+    session.execute(select(User.id).where(User.is_admin.is_(True)).order_by(User.id).with_for_update())
     return session.scalar(select(func.count()).select_from(User).where(
-        User.is_admin.is_(True), User.is_active.is_(True), User.id != user.id)) or 0
+        User.is_admin.is_(True), User.is_auditor.is_(False), User.is_active.is_(True), User.id != user.id)) or 0
 
 
 def _keep_an_administrator(session: Session, user: User, actor: User | None, losing: str) -> None:
     """Refuse what would leave nobody to administer, or an administrator locked out by their own hand."""
     if actor is not None and actor.id == user.id:
         raise InvalidInput(f"You cannot {losing} yourself; another administrator can.", errors={"account": "self"})
-    if user.is_admin and user.is_active and _other_active_admins(session, user) == 0:
+    if user.is_admin and user.is_active and _other_administrators(session, user) == 0:
         raise InvalidInput("This is the last active administrator.", errors={"account": "last_admin"})
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -13,7 +14,7 @@ from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.models import Group, User, user_group
 
 _hasher = PasswordHasher()
-USERNAME = re.compile(r"^[\w.\-@]{2,64}$")
+USERNAME = re.compile(r"^(?=.*[^\W_])[\w.\-@]{2,64}$")  # with a letter or digit: ".." would be a path
 MIN_PASSWORD = 8
 
 
@@ -44,6 +45,11 @@ def get_group(session: Session, name: str) -> Group:
     return group
 
 
+def plain_name(name: str) -> bool:
+    """No control or invisible formatting characters (a line break, a right-to-left override)."""
+    return not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+
+
 def create_user(session: Session, username: str, display_name: str, actor: User | None, *,
                 password: str | None = None, email: str | None = None, is_admin: bool = False,
                 is_auditor: bool = False, locale: str = "zh_CN") -> User:
@@ -51,7 +57,12 @@ def create_user(session: Session, username: str, display_name: str, actor: User 
     if not USERNAME.match(username):
         raise InvalidInput("A user name has 2 to 64 letters, digits or . _ - @.",
                            errors={"username": "invalid"})
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    if not plain_name(display_name):
+        raise InvalidInput("The name has a control character.", errors={"display_name": "invalid"})
+    if is_admin and is_auditor:  # an auditor changes nothing, an administrator changes everything
+        raise InvalidInput("An account is an administrator or an auditor, not both.", errors={"is_auditor": "both"})
+    # "Office" next to "office" would be two accounts nobody can tell apart
+    if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
         raise Conflict(f"The user name '{username}' is taken.", user=username)
     user = User(username=username, display_name=display_name.strip() or username, email=email,
                 password_hash=hash_password(password) if password else None, is_admin=is_admin,
@@ -87,6 +98,8 @@ def set_password(session: Session, user: User, new_password: str, actor: User | 
             _hasher.verify(user.password_hash or "", old_password or "")
         except (VerificationError, InvalidHashError):
             raise InvalidInput("The current password is wrong.", errors={"old_password": "wrong"}) from None
+        if new_password == old_password:  # a temporary password others saw must not become one's own
+            raise InvalidInput("The new password is the current one.", errors={"new_password": "same"})
     user.password_hash = hash_password(new_password)
     if actor is not None and actor.id == user.id:
         user.must_change_password = False  # their own now, not one an administrator gave

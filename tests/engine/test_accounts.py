@@ -107,6 +107,10 @@ def test_an_account_without_a_password_cannot_sign_in(session, people):
     ({"username": "ok1", "display_name": "X", "email": "a b@c.cn"}, "email", "invalid"),
     ({"username": "ok1", "display_name": "X", "groups": ["无此组"]}, "groups", "unknown"),
     ({"username": "ok1", "display_name": "X", "is_admin": True, "is_auditor": True}, "is_auditor", "both"),
+    ({"username": "..", "display_name": "X"}, "username", "invalid"),  # would be a path, not a name
+    ({"username": "_-", "display_name": "X"}, "username", "invalid"),
+    ({"username": "ok1", "display_name": "X\u202eY"}, "display_name", "invalid"),
+    ({"username": "ok1", "display_name": "X\nY"}, "display_name", "invalid"),
 ])
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_created(session, people, values, field, code):
     with pytest.raises(InvalidInput) as refused:
@@ -117,9 +121,28 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_created(session, p
     assert "ok1" not in [e.details.get("username") for e in events(session, "user_created")]
 
 
-def test_a_taken_user_name_is_a_conflict(session, people):
-    with pytest.raises(Conflict):
-        accounts.create_account(session, {"username": "office", "display_name": "X"}, people["admin"])
+def test_a_taken_user_name_is_a_conflict_whatever_its_capitals(session, people):
+    for taken in ("office", "Office", "OFFICE"):
+        with pytest.raises(Conflict):
+            accounts.create_account(session, {"username": taken, "display_name": "X"}, people["admin"])
+    with pytest.raises(InvalidInput):  # the command line too
+        users.create_user(session, "both", "B", None, is_admin=True, is_auditor=True)
+
+
+def test_one_keeps_no_password_that_others_saw(session, people):
+    office = people["office"]
+    with pytest.raises(InvalidInput) as refused:
+        users.set_password(session, office, PASSWORD, office, old_password=PASSWORD)
+    assert refused.value.errors == {"new_password": "same"}
+
+
+def test_an_administrator_who_is_also_an_auditor_does_not_count_as_one(session, people, make_user):
+    left_over = make_user("legacy", is_admin=True)
+    left_over.is_auditor = True  # from before both roles were refused: may_manage() is False for them
+    session.flush()
+    with pytest.raises(InvalidInput) as refused:
+        accounts.set_active(session, "admin", False, None, "离职")
+    assert refused.value.errors == {"account": "last_admin"}
 
 
 def test_changing_name_roles_and_groups_records_what_changed(session, people):

@@ -2,9 +2,12 @@
 at the first sign-in, a forgotten password reset, an account stopped, and refusals said in Chinese."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from engine import clock
 from engine.models import AuditEvent, User
 from engine.services import users
 from tests.web.conftest import PASSWORD, read, text
@@ -71,14 +74,34 @@ def test_a_new_account_gets_a_temporary_password_shown_once_and_replaced_at_the_
     holder = app.test_client()
     signed_in = holder.post("/login", data={"username": "zhang", "password": password})
     assert signed_in.status_code == 302
-    forced = holder.get("/")
-    assert forced.status_code == 302 and forced.headers["Location"].endswith("/password")
-    assert "临时密码" in text(holder.get("/password"))
-    assert holder.get("/").status_code == 302
-    changed = holder.post("/password", data={"old_password": password, "new_password": "zhang-own-pass",
-                                             "repeat": "zhang-own-pass"})
-    assert changed.status_code == 302
+    forced = holder.get("/?tab=group")
+    assert forced.status_code == 302 and forced.headers["Location"].endswith("/password?next=/?tab%3Dgroup")
+    for _ in range(3):  # the message is said once, however many pages were tried
+        assert holder.get("/ballots/").status_code == 302
+    page = text(holder.get("/password"))
+    assert page.count("您使用的是临时密码") == 1
+    script = holder.get("/ballots/x/status.json", headers={"Accept": "application/json"})
+    assert script.status_code == 403 and "临时密码" in script.get_json()["detail"]  # JSON, not the sign-in page
+    kept = holder.post("/password", data={"old_password": password, "new_password": password, "repeat": password})
+    assert kept.status_code == 200 and "请设置一个与当前密码不同的密码" in text(kept)  # others saw the temporary one
+    changed = holder.post("/password?next=/?tab%3Dgroup", data={"old_password": password,
+                                                               "new_password": "zhang-own-pass",
+                                                               "repeat": "zhang-own-pass"})
+    assert changed.status_code == 302 and changed.headers["Location"] == "/?tab=group"
     assert holder.get("/").status_code == 200
+
+
+def test_a_device_kept_signed_in_counts_as_signing_in(app, client, login, session, people):
+    login("office", remember="y")
+    remembered = client.get_cookie("remember_token")
+    assert remembered is not None
+    first = read(session, select(User.last_login_at).where(User.username == "office"))
+    assert first is not None
+    later = app.test_client()
+    later.set_cookie("remember_token", remembered.value)
+    clock.advance(timedelta(days=3))
+    assert later.get("/").status_code == 200
+    assert read(session, select(User.last_login_at).where(User.username == "office")) > first
 
 
 def test_bad_input_is_shown_on_the_form_in_chinese_and_nothing_is_stored(client, login, session, people):
