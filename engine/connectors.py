@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-BUILTIN_MODULES = ("engine.services.operations", "engine.services.public_operations", "engine.services.org_operations")
+BUILTIN_MODULES = ("engine.services.operations", "engine.services.public_operations", "engine.services.org_operations",
+                   "engine.services.notify_operations")
 
 
 @dataclass

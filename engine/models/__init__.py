@@ -5,6 +5,7 @@ from engine.models.drafts import ProcessDraft
 from engine.models.files import ApiToken, Attachment
 from engine.models.instances import InstanceStatus, MessageWait, ProcessInstance, Timer
 from engine.models.limits import RateCounter
+from engine.models.notifications import Notification
 from engine.models.opinions import DeputyCode, Opinion, OpinionChannel, OpinionPhoto
 from engine.models.org import CommitteeOffice, Department, DeputyProfile, MemberProfile, ObserverUnit
 from engine.models.processes import ProcessVersion
@@ -19,5 +20,5 @@ __all__ = [
     "MessageWait", "ProcessDraft", "ProcessInstance", "ProcessVersion", "TaskState", "Timer", "User", "user_group",
     "DeputyCode", "Opinion", "OpinionChannel", "OpinionPhoto",
     "CommitteeOffice", "Department", "DeputyProfile", "MemberProfile", "ObserverUnit", "TermPlan", "TermPlanRow",
-    "Publication", "RateCounter",
+    "Publication", "RateCounter", "Notification",
 ]
