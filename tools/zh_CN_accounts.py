@@ -1,4 +1,4 @@
-"""Chinese for the accounts and groups pages (merged into tools/zh_CN.py's ZH)."""
+"""Chinese for the accounts, groups and notifications pages (merged into tools/zh_CN.py's ZH)."""
 
 ZH_ACCOUNTS = {
     "Accounts": "账号",
@@ -77,4 +77,12 @@ ZH_ACCOUNTS = {
     "Add group": "添加用户组",
     "Active members": "在用成员",
     "Choose a password other than the current one.": "请设置一个与当前密码不同的密码。",
+    "Account changed": "修改账号",
+    "Temporary password given": "重置为临时密码",
+    "Notification sent": "发出提醒",
+    "Notifications": "提醒",
+    "Mark all as read": "全部标为已读",
+    "unread": "未读",
+    "No notifications. Reminders of deadlines and other messages from the processes appear here.":
+        "没有提醒。任务到期提醒和流程发来的其他消息会显示在这里。",
 }

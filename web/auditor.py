@@ -2,7 +2,8 @@
 
 A global guard refuses every request that could change something (any method but GET, HEAD and
 OPTIONS) from a signed-in auditor with 403, whatever the route, before its view runs; the only
-exceptions are signing out and changing one's own password (switching the language is a GET).
+exceptions are signing out, changing one's own password and marking one's own notifications read
+(switching the language is a GET).
 The per-route checks in the services stay as a second line. The JSON API refuses auditors' tokens
 the same way (web/api.py). What an auditor looks at is recorded as an `auditor_viewed` event
 (`viewed`): instances, tasks, attachments, dossiers, exports and history searches.
@@ -18,8 +19,9 @@ from engine.services import history
 from web.db import get_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Endpoints an auditor may still send a form to: they change nothing but the auditor's own session or password.
-ALLOWED = frozenset({"auth.logout", "auth.password"})
+# Endpoints an auditor may still send a form to: they change nothing but the auditor's own session, password
+# or notifications (marked read).
+ALLOWED = frozenset({"auth.logout", "auth.password", "notifications.open_one", "notifications.read_all"})
 
 
 def signed_in_auditor() -> bool:

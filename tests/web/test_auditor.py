@@ -18,7 +18,7 @@ from tests.web.conftest import PASSWORD
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # Allowed to a signed-in auditor: they change only the auditor's own session or password.
-EXEMPT = {"auth.logout", "auth.password"}
+EXEMPT = {"auth.logout", "auth.password", "notifications.open_one", "notifications.read_all"}
 # Routes that work without signing in: what they do does not depend on who is signed in (a citizen's
 # opinion through a 评议码, a deputy's opinion or vote through a 代表码, signing in). A new route
 # that answers without a sign-in fails test_public_routes_are_the_listed_ones until it is added here.
