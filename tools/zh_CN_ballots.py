@@ -65,6 +65,8 @@ ZH_BALLOTS = {
     "You are not a voter in this ballot.": "您不是本次表决的表决人。",
     "Ballots": "表决",
     "Invalid": "无效票",
+    "Word document": "下载 Word",
+    "Excel workbook": "下载 Excel",
     "This screen was signed out and no longer updates: sign in again in this browser, then reload the page.":
         "本屏幕已退出登录，不再更新：请在此浏览器中重新登录，然后刷新本页。",
     "The connection to the server is lost; the figures may be out of date. Trying again…":

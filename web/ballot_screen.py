@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from engine import dates, rules
 from engine.services import ballots, counting
-from web import numbers, opinion_kit
+from web import ballot_documents, numbers, opinion_kit
 from web.ballots import require_view, void_message
 from web.db import get_session
 
@@ -73,13 +73,35 @@ def result(public_id: str):
                            paper_counts=counting.paper_counts(session, ballot))
 
 
+@screen_bp.get("/<public_id>/result.docx")
+@login_required
+def result_docx(public_id: str):
+    require_view()
+    session = get_session()
+    ballot = ballots.get_ballot(session, public_id)
+    return ballot_documents.result_sheet(ballot, ballot.tally,
+                                         [teller for _entry, teller in counting.paper_counts(session, ballot)])
+
+
+def _ranked():
+    year = numbers.year_arg("year", 2000, 2100) or dates.today().year
+    kind = request.args.get("kind", "meeting")
+    kind = kind if kind in ("meeting", "reevaluation") else "meeting"
+    lowest = min(numbers.arg("lowest") or 1, 50)
+    return counting.ranking(get_session(), year, kind=kind, lowest=lowest), year, kind, lowest
+
+
 @screen_bp.get("/ranking")
 @login_required
 def ranking():
     require_view()
-    year = numbers.year_arg("year", 2000, 2100) or dates.today().year
-    kind = request.args.get("kind", "meeting")
-    lowest = min(numbers.arg("lowest") or 1, 50)
-    ranked = counting.ranking(get_session(), year, kind=kind if kind in ("meeting", "reevaluation") else "meeting",
-                              lowest=lowest)
+    ranked, year, kind, lowest = _ranked()
     return render_template("ballots/ranking.html", ranked=ranked, year=year, kind=kind, lowest=lowest)
+
+
+@screen_bp.get("/ranking.<any(xlsx, docx):file_kind>")
+@login_required
+def ranking_file(file_kind: str):
+    require_view()
+    ranked, year, kind, _lowest = _ranked()
+    return ballot_documents.ranking(ranked, year, kind, file_kind)

@@ -4,6 +4,7 @@ drafted and approved in the process 届期评议规划; these pages only read.""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -11,7 +12,7 @@ from engine import dates
 from engine.errors import NotFound
 from engine.permissions import can_view_instance
 from engine.services import instances, org, processes, term_plans
-from web import numbers
+from web import documents, numbers
 from web.db import get_session
 from web.org_forms import TABS
 
@@ -65,6 +66,25 @@ def show(plan_id: int):
     instance_link = plan.instance_id is not None and can_view_instance(session, plan.instance_id, current_user)
     return render_template("term_plans/show.html", plan=plan, departments=departments, offices=offices,
                            instance_link=instance_link)
+
+
+@bp.get("/<int:plan_id>.xlsx")
+@login_required
+def workbook(plan_id: int):
+    """The plan as the office keeps it in Excel: a row per department and year."""
+    require_view()
+    session = get_session()
+    plan = term_plans.get_plan(session, plan_id, current_user)
+    departments = {d.code: d.name for d in org.all_units(session, "department")}
+    offices = {o.code: o.name for o in org.all_units(session, "office")}
+    rows = [[row.year, departments.get(row.department_code, row.department_code), row.department_code,
+             offices.get(row.office_code, row.office_code or ""), row.leader_name or "", row.deadline]
+            for row in plan.rows]
+    header = [_("Year"), _("Department"), _("Code"), _("Responsible office"), _("Responsible leader"), _("Deadline")]
+    title = _("Term plan %(start)s–%(end)s", start=plan.term_start, end=plan.term_end)
+    return documents.send(documents.workbook(f"{plan.term_start}-{plan.term_end}", header, rows,
+                                             (8, 28, 10, 20, 14, 12)),
+                          f"{title}（{STATUS_LABELS[plan.status]}）.xlsx")
 
 
 @bp.get("/coverage")
