@@ -55,14 +55,20 @@ def _may_draft() -> bool:
     return instances.may_start(session, version, current_user)
 
 
-@bp.get("/<int:plan_id>")
-@login_required
-def show(plan_id: int):
+def _plan(plan_id: int):
+    """The plan the user may see, with the departments and offices it names, by code."""
     require_view()
     session = get_session()
     plan = term_plans.get_plan(session, plan_id, current_user)
     departments = {d.code: d for d in org.all_units(session, "department")}
     offices = {o.code: o for o in org.all_units(session, "office")}
+    return session, plan, departments, offices
+
+
+@bp.get("/<int:plan_id>")
+@login_required
+def show(plan_id: int):
+    session, plan, departments, offices = _plan(plan_id)
     instance_link = plan.instance_id is not None and can_view_instance(session, plan.instance_id, current_user)
     return render_template("term_plans/show.html", plan=plan, departments=departments, offices=offices,
                            instance_link=instance_link)
@@ -72,14 +78,13 @@ def show(plan_id: int):
 @login_required
 def workbook(plan_id: int):
     """The plan as the office keeps it in Excel: a row per department and year."""
-    require_view()
-    session = get_session()
-    plan = term_plans.get_plan(session, plan_id, current_user)
-    departments = {d.code: d.name for d in org.all_units(session, "department")}
-    offices = {o.code: o.name for o in org.all_units(session, "office")}
-    rows = [[row.year, departments.get(row.department_code, row.department_code), row.department_code,
-             offices.get(row.office_code, row.office_code or ""), row.leader_name or "", row.deadline]
-            for row in plan.rows]
+    _session, plan, departments, offices = _plan(plan_id)
+
+    def name(units: dict, code: str | None) -> str:
+        return units[code].name if code in units else (code or "")
+
+    rows = [[row.year, name(departments, row.department_code), row.department_code, name(offices, row.office_code),
+             row.leader_name or "", row.deadline] for row in plan.rows]
     header = [_("Year"), _("Department"), _("Code"), _("Responsible office"), _("Responsible leader"), _("Deadline")]
     title = _("Term plan %(start)s–%(end)s", start=plan.term_start, end=plan.term_end)
     return documents.send(documents.workbook(f"{plan.term_start}-{plan.term_end}", header, rows,

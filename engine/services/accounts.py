@@ -8,7 +8,7 @@ event; no password, temporary or not, is ever recorded.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from engine import audit
 from engine.errors import InvalidInput, PermissionDenied
 from engine.models import Group, User, user_group
+from engine.paging import Page, page_number
 from engine.services import users
 
 # no 0/o, 1/l/i: a temporary password is often read out on the phone or copied from paper
@@ -53,18 +54,12 @@ class AccountQuery:
     def normalised(self) -> AccountQuery:
         return AccountQuery(search=(self.search or "").strip()[:100], group=self.group or None,
                             status=self.status if self.status in STATUSES else "active",
-                            page=min(100_000, max(1, int(self.page or 1))))
+                            page=page_number(self.page))
 
 
 @dataclass
-class AccountPage:
-    query: AccountQuery
-    accounts: list[User] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
+class AccountPage(Page):
+    query: AccountQuery | None = None
 
 
 def list_accounts(session: Session, actor: User | None, query: AccountQuery | None = None) -> AccountPage:
@@ -81,10 +76,11 @@ def list_accounts(session: Session, actor: User | None, query: AccountQuery | No
                                         .where(Group.name == q.group)))
     if q.status != "all":
         found = found.where(User.is_active.is_(q.status == "active"))
-    total = session.scalar(select(func.count()).select_from(found.subquery()))
-    accounts = session.scalars(found.options(selectinload(User.groups)).order_by(User.username)
-                               .limit(PER_PAGE).offset((q.page - 1) * PER_PAGE)).all()
-    return AccountPage(query=q, accounts=list(accounts), total=total or 0)
+    page = AccountPage(number=q.page, per_page=PER_PAGE, query=q)
+    page.total = session.scalar(select(func.count()).select_from(found.subquery())) or 0
+    page.rows = list(session.scalars(found.options(selectinload(User.groups)).order_by(User.username)
+                                     .limit(PER_PAGE).offset(page.offset)))
+    return page
 
 
 def groups_with_counts(session: Session, actor: User | None) -> list[tuple[Group, int]]:

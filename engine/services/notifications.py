@@ -7,14 +7,13 @@ what, about which task); reading is not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.errors import InvalidInput, NotFound
 from engine.models import Group, HumanTask, HumanTaskCandidate, Notification, TaskState, User, user_group
+from engine.paging import Page, page_number
 
 KINDS = ("reminder", "overdue", "message")
 PER_PAGE = 30
@@ -87,25 +86,14 @@ def unread_count(session: Session, user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-@dataclass
-class NotificationPage:
-    page: int
-    rows: list[Notification] = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
-
-
-def page_for(session: Session, user: User, page: int = 1) -> NotificationPage:
+def page_for(session: Session, user: User, page: int = 1) -> Page:
     """The user's notifications, unread first, newest first."""
-    page = min(100_000, max(1, int(page or 1)))
+    found = Page(number=page_number(page), per_page=PER_PAGE)
     mine = select(Notification).where(Notification.user_id == user.id)
-    total = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
-    rows = session.scalars(mine.order_by(Notification.read_at.is_not(None), Notification.id.desc())
-                           .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return NotificationPage(page=page, rows=list(rows), total=total)
+    found.total = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
+    found.rows = list(session.scalars(mine.order_by(Notification.read_at.is_not(None), Notification.id.desc())
+                                      .limit(PER_PAGE).offset(found.offset)))
+    return found
 
 
 def get_own(session: Session, user: User, notification_id: int) -> Notification:

@@ -48,16 +48,16 @@ def test_the_list_searches_filters_by_group_and_status_and_pages(session, people
     users.set_active(session, "deputy000", False, None, "调离")
     admin = people["admin"]
     page = accounts.list_accounts(session, admin, accounts.AccountQuery(group="代表"))
-    assert page.total == accounts.PER_PAGE + 4 and page.pages == 2 and len(page.accounts) == accounts.PER_PAGE
-    assert page.accounts[0].username == "deputy001"  # the inactive one is not listed by default
+    assert page.total == accounts.PER_PAGE + 4 and page.pages == 2 and len(page.rows) == accounts.PER_PAGE
+    assert page.rows[0].username == "deputy001"  # the inactive one is not listed by default
     second = accounts.list_accounts(session, admin, accounts.AccountQuery(group="代表", page=2))
-    assert [u.username for u in second.accounts][-1] == f"deputy{accounts.PER_PAGE + 4:03d}"
+    assert [u.username for u in second.rows][-1] == f"deputy{accounts.PER_PAGE + 4:03d}"
     inactive = accounts.list_accounts(session, admin, accounts.AccountQuery(status="inactive"))
-    assert [u.username for u in inactive.accounts] == ["deputy000"]
-    assert [u.username for u in accounts.list_accounts(session, admin, accounts.AccountQuery(search="李")).accounts] \
+    assert [u.username for u in inactive.rows] == ["deputy000"]
+    assert [u.username for u in accounts.list_accounts(session, admin, accounts.AccountQuery(search="李")).rows] \
         == ["dept"]
     assert [u.username for u in accounts.list_accounts(session, admin,
-                                                       accounts.AccountQuery(search="example.cn")).accounts] == ["dept"]
+                                                       accounts.AccountQuery(search="example.cn")).rows] == ["dept"]
     assert accounts.list_accounts(session, admin, accounts.AccountQuery(status="bogus")).query.status == "active"
 
 
