@@ -67,6 +67,13 @@ ZH_BALLOTS = {
     "Invalid": "无效票",
     "Word document": "下载 Word",
     "Excel workbook": "下载 Excel",
+    "Opinion list": "意见清单",
+    "Received": "收到日期",
+    "Source": "来源",
+    "Rating": "评价",
+    "Opinion": "意见内容",
+    "Merged into": "并入",
+    "Entered by": "录入人",
     "This screen was signed out and no longer updates: sign in again in this browser, then reload the page.":
         "本屏幕已退出登录，不再更新：请在此浏览器中重新登录，然后刷新本页。",
     "The connection to the server is lost; the figures may be out of date. Trying again…":

@@ -16,7 +16,7 @@ from engine import dates
 from engine.errors import InvalidInput
 from engine.services import deputy_codes, opinion_channels, opinion_review, opinions
 from engine.services.attachments import path_of
-from web import numbers, pickers
+from web import documents, numbers, pickers
 from web import opinion_kit as kit
 from web.db import get_session
 
@@ -89,6 +89,30 @@ def new_channel():
 def channel(channel_id: int):
     page = opinion_review.channel_page(get_session(), channel_id, current_user, request.args.get("item") or None)
     return render_template("opinions/channel.html", page=page, item=request.args.get("item", ""))
+
+
+@bp.get("/channels/<int:channel_id>/opinions.xlsx")
+@login_required
+def channel_workbook(channel_id: int):
+    """The opinion list (意见清单) in Excel, as the viewer may see it: the department gets no author."""
+    page = opinion_review.channel_page(get_session(), channel_id, current_user, request.args.get("item") or None)
+    header = ["#", _("Received"), _("Source"), _("Rating"), _("Opinion"), _("Content item"), _("Status"),
+              _("Merged into")]
+    widths = [6, 12, 18, 12, 60, 20, 10, 10]
+    if page.can_manage:
+        header += [_("Deputy"), _("Name"), _("Phone"), _("Entered by"), _("Note")]
+        widths += [12, 12, 14, 12, 30]
+    rows = []
+    for o in page.opinions:
+        row = [o.id, o.received_on, str(kit.SOURCES[o.source]), str(kit.RATINGS[o.rating]), o.text,
+               o.content_item or "", str(kit.STATUSES[o.status]), o.merged_into_id]
+        if page.can_manage:
+            row += [o.deputy_name or "", o.author_name or "", o.author_phone or "", o.entered_by_name or "",
+                    o.note or ""]
+        rows.append(row)
+    channel = page.channel
+    return documents.send(documents.workbook(str(channel.year), header, rows, widths),
+                          f"{channel.department_name}-{channel.year}-{_('Opinion list')}.xlsx")
 
 
 @bp.post("/channels/<int:channel_id>/<any(open, close):action>")

@@ -222,6 +222,34 @@ def test_the_department_never_sees_who_wrote(app, client, login, session, world)
                                                                  "entered_by_name", "photos", "note"))
 
 
+def test_the_opinion_list_in_excel_names_authors_only_to_the_office_and_the_group(client, login, session, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    submit_three(client, world)
+
+    def workbook_text() -> tuple[list, str]:
+        response = client.get(f"/opinions/channels/{world['channel']}/opinions.xlsx")
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+        return rows, "\n".join(str(cell) for row in rows for cell in row if cell is not None)
+
+    login("investigator")
+    rows, content = workbook_text()
+    assert len(rows) == 4 and rows[0][:5] == ("#", "收到日期", "来源", "评价", "意见内容")
+    assert "张三" in content and "13912345678" in content and "第0条意见：食堂饭菜价格偏高。" in content
+    client.post("/logout")
+    login("dept")
+    rows, content = workbook_text()
+    assert len(rows) == 4 and "第2条意见" in content
+    for secret in ("张三", "13912345678", "姓名", "电话"):
+        assert secret not in content, secret
+    client.post("/logout")
+    login("outsider")
+    assert client.get(f"/opinions/channels/{world['channel']}/opinions.xlsx").status_code == 403
+
+
 def test_outsiders_get_403(client, login, session, world):
     client.post(f"/o/{world['slug']}", data={**OPINION, "photos": [(io.BytesIO(PNG), "a.png")]},
                 content_type="multipart/form-data")
