@@ -100,15 +100,9 @@ def _account_key() -> str:
     return f"{get_remote_address()}|{(request.form.get('username') or '').strip().lower()[:64]}"
 
 
-def _failed(response) -> bool:
-    """Only attempts that did not sign in count (a success redirects): members who sign in and out
-    all day on one shared device are never locked out, guessing still is."""
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key, deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
