@@ -33,6 +33,7 @@ class Context:
     actor: object | None = None
     instance: object | None = None
     result_variable: str | None = None  # where the calling service task puts the result
+    task: object | None = None  # the calling service task (SpiffWorkflow's), while the operation runs
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,14 @@ def problems(name: str, params: dict) -> list[str]:
     return found
 
 
+# session.info: what operations leave for after the step is saved (engine/services/notifications.py)
+QUEUED = "pingyi.operations_queued"
+
+
 @contextmanager
 def bound(session, actor=None, instance=None) -> Iterator[Context]:
     """Run engine steps with this context available to operations."""
+    session.info[QUEUED] = []  # nothing left over from a step that failed before it was saved
     context = Context(session, actor, instance)
     token = _context.set(context)
     try:
@@ -97,15 +103,15 @@ def bound(session, actor=None, instance=None) -> Iterator[Context]:
         _context.reset(token)
 
 
-def call(name: str, params: dict, result_variable: str | None = None) -> object:
+def call(name: str, params: dict, result_variable: str | None = None, task=None) -> object:
     context = _context.get()
     if context is None:
         raise OperationError(f"service operation '{name}' called outside a transaction")
     known = registry().get(name)
     if known is None:
         raise OperationError(f"unknown service operation '{name}'")
-    context.result_variable = result_variable
+    context.result_variable, context.task = result_variable, task
     try:
         return known.function(context, **params)
     finally:
-        context.result_variable = None
+        context.result_variable, context.task = None, None

@@ -190,7 +190,7 @@ class SandboxScriptEngine(PythonScriptEngine):
     def call_service(self, task, operation_name=None, operation_params=None, **_ignored):
         params = {name: value["value"] for name, value in (operation_params or {}).items()}
         try:
-            result = connectors.call(operation_name, params, getattr(task.task_spec, "result_variable", None))
+            result = connectors.call(operation_name, params, getattr(task.task_spec, "result_variable", None), task)
         except (connectors.OperationError, EngineError) as exc:
             raise WorkflowTaskException(f"Service operation '{operation_name}' failed: {exc}", task=task,
                                         exception=exc) from exc

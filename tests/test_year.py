@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 import forms
 from engine import audit, bpmn, clock, repository, runtime
 from engine.errors import InvalidInput, PermissionDenied
-from engine.models import AuditEvent, Ballot, HumanTask, ProcessInstance, Publication, TaskState, User
+from engine.models import AuditEvent, Ballot, HumanTask, Notification, ProcessInstance, Publication, TaskState, User
 from engine.services import (
     ballots,
     counting,
@@ -247,6 +247,8 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     at(2023, 12, 1, 10)  # 民政局 is late: the reminder and the escalation fire; its own task stays open
     assert timers.run_due_timers(sessions) >= 2
     session.expire_all()
+    assert session.execute(select(User.username, Notification.title).join(User, User.id == Notification.user_id)
+                           ).all() == [("d02_contact", "整改方案 7 天后到期：县民政局")]  # only the late one's
     escalation = open_tasks(session, year, "plan_overdue_followup")
     assert [t.title for t in escalation] == ["督办逾期整改方案：县民政局"]
     assert escalation[0].due_at == datetime(2023, 12, 7, 23, 59, 59, tzinfo=UTC) - CST  # a week to follow up
@@ -324,3 +326,31 @@ def test_every_model_in_processes_deploys(session, admin):
         assert "<bpmndi:BPMNDiagram" in text, f"{path.name} has no diagram"
         names = re.findall(r'<bpmn:(?:userTask|scriptTask|serviceTask|callActivity)[^>]* name="([^"]+)"', text)
         assert names and all(re.search(r"[\u4e00-\u9fff]", n) for n in names), path.name
+
+
+def test_each_department_is_reminded_of_its_own_self_inspection(session, sessions, county):
+    """The departments' steps run side by side in one instance; a reminder goes to its own department only."""
+    p = county
+    at(2023, 4, 1)
+    year = instances.start_by_user(session, "annual_evaluation", p["office"], {"year": 2023, "lowest_n": 1,
+                                                                              "max_rounds": 2})
+    plan = {"timetable": {"start": "2023-04-01", "mobilisation": "2023-04-15", "self_inspection_due": "2023-05-31",
+                          "investigation_due": "2023-08-31", "meeting": "2023-09-26", "end": "2023-10-31"},
+            "common_items": ["法治政府建设"],
+            "plan_rows": [{"code": code, "name": name, "group": short, "office_group": "教科文卫工委",
+                           "party_group": f"{short}党组", "vice_mayor": "王副县长", "key_tasks": "重点工作",
+                           "specific_tasks": "具体工作", "investigation_group": f"{short}调查组",
+                           "investigation_leader": f"{code.lower()}_leader"} for code, name, short in DEPARTMENTS]}
+    done(session, open_tasks(session, year)[0], plan, p["office"])
+    done(session, open_tasks(session, year)[0], {"approved": True}, p["council"])
+    done(session, open_tasks(session, year)[0], {"held_on": "2023-04-12", "attendees": "各部门"}, p["office"])
+    assert by_department(session, year, "self_inspection").keys() == {"D01", "D02", "D03"}
+    session.commit()
+    at(2023, 5, 25)  # a week before 05-31
+    assert timers.run_due_timers(sessions) == 3
+    session.expire_all()
+    told = session.execute(select(User.username, Notification.title, Notification.human_task_id)
+                           .join(User, User.id == Notification.user_id).order_by(User.username)).all()
+    own = {code: task.id for code, task in by_department(session, year, "self_inspection").items()}
+    assert told == [(f"{code.lower()}_contact", f"自查报告 7 天后到期：{name}", own[code])
+                    for code, name, _short in DEPARTMENTS]

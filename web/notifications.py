@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from engine.errors import NotFound
+from engine.permissions import can_view_instance
 from engine.services import notifications
 from web import numbers
 from web.db import get_session
@@ -26,11 +27,12 @@ def index():
     return render_template("notifications/index.html", page=page)
 
 
-def target(notification) -> str:
-    """Where a notification leads: its task, else its instance, else the list."""
+def target(session, notification) -> str:
+    """Where a notification leads: its task (it was sent to who holds it), else its instance when the
+    recipient may see it (a group's message may reach people with no part in it), else the list."""
     if notification.human_task_id is not None:
         return url_for("tasks.show", task_id=notification.human_task_id)
-    if notification.instance_id is not None:
+    if notification.instance_id is not None and can_view_instance(session, notification.instance_id, current_user):
         return url_for("instances.show", instance_id=notification.instance_id)
     return url_for(".index")
 
@@ -46,7 +48,7 @@ def open_one(notification_id: int):
         abort(404)
     notifications.mark_read(session, current_user, notification_id)
     session.commit()
-    return redirect(target(found))
+    return redirect(target(session, found))
 
 
 @bp.post("/read")

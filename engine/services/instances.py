@@ -10,6 +10,7 @@ from engine import audit, clock, connectors, projection, repository, runtime, se
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
 from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
+from engine.services import notifications
 from engine.services.processes import latest_version, list_latest, start_lanes
 
 ACTIVE = ("running", "waiting", "error")
@@ -30,7 +31,9 @@ def error_record(error: ScriptError, task_guid: str | None = None) -> dict:
 
 def record_projection(session: Session, instance: ProcessInstance, changes: projection.Projection,
                       actor: User | None) -> None:
-    """Audit what the engine closed by itself, and fail the instance on assignment errors."""
+    """Audit what the engine closed by itself, fail the instance on assignment errors, and send the reminders
+    its step queued (now that the tasks they are about are saved)."""
+    notifications.send_queued(session, instance)
     for guid, element in changes.closed:
         audit.record(session, "task_cancelled", actor, instance=instance, task_guid=guid,
                      element_id=element, reason="the engine ended the task")

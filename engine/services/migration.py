@@ -16,6 +16,7 @@ from engine import audit, connectors, migration, projection, repository, runtime
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.models import HumanTask, ProcessInstance, ProcessVersion, TaskState, User
 from engine.permissions import require_admin
+from engine.services import notifications
 
 MOVABLE = ("running", "waiting")
 
@@ -98,6 +99,7 @@ def migrate_instance(session: Session, instance: ProcessInstance, target: Proces
         return outcome
     kept = _keep_rows(session, instance, plan.changed_waiting)
     changes = repository.persist(session, instance, workflow)
+    notifications.send_queued(session, instance)
     repository.set_status(session, instance, instance.status, process_version_id=target.id)
     session.expire(instance, ["version"])
     _restore_rows(session, instance, kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, connectors
 from engine.errors import InvalidInput, NotFound
 from engine.models import Group, HumanTask, HumanTaskCandidate, Notification, TaskState, User, user_group
 from engine.paging import Page, page_number
@@ -22,17 +22,19 @@ BODY_MAX = 4000
 
 
 def holders(session: Session, task: HumanTask) -> list[User]:
-    """Who should hear about an open task: its assignee, else its active candidates."""
+    """Who should hear about an open task: its assignee, else (none, or one who has left) its active
+    candidates. Auditors, who may work on nothing, are never among them."""
+    can_work = (User.is_active.is_(True), User.is_auditor.is_(False))
     if task.assignee_id is not None:
-        found = session.scalars(select(User).where(User.id == task.assignee_id, User.is_active.is_(True))).all()
-        return list(found)
+        found = session.scalars(select(User).where(User.id == task.assignee_id, *can_work)).all()
+        if found:
+            return list(found)
     named = select(HumanTaskCandidate.user_id).where(HumanTaskCandidate.human_task_id == task.id,
                                                      HumanTaskCandidate.user_id.is_not(None))
     in_groups = (select(user_group.c.user_id)
                  .join(HumanTaskCandidate, HumanTaskCandidate.group_id == user_group.c.group_id)
                  .where(HumanTaskCandidate.human_task_id == task.id))
-    return list(session.scalars(select(User).where(User.is_active.is_(True),
-                                                   User.id.in_(named.union(in_groups))).order_by(User.id)))
+    return list(session.scalars(select(User).where(*can_work, User.id.in_(named.union(in_groups))).order_by(User.id)))
 
 
 def _clean(kind: str, title: str, body: str | None) -> tuple[str, str, str | None]:
@@ -63,13 +65,30 @@ def send(session: Session, recipients: list[User], title: str, body: str | None 
 
 
 def remind_holders(session: Session, instance, element_id: str, title: str, body: str | None = None,
-                   kind: str = "reminder", actor: User | None = None) -> int:
-    """Tell whoever holds the open task(s) of `element_id` in `instance` (several for a multi-instance task)."""
+                   kind: str = "reminder", actor: User | None = None, branch: str | None = None) -> int:
+    """Tell whoever holds the open task(s) of `element_id` in `instance` and in `branch` (None: the main
+    line; several tasks for a multi-instance task there)."""
     open_tasks = session.scalars(select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.element_id == element_id,
+        HumanTask.branch.is_(None) if branch is None else HumanTask.branch == branch,
         HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)).all()
     return sum(send(session, holders(session, task), title, body, kind=kind, instance=instance, task=task,
                     actor=actor) for task in open_tasks)
+
+
+def queue(session: Session, element_id: str, title: str, body: str | None = None, *, kind: str = "reminder",
+          branch: str | None = None, actor: User | None = None) -> None:
+    """A reminder to send when the step running now is saved (`send_queued`): the task it is about may
+    open in this very step, and a new instance has no id yet."""
+    kind, title, body = _clean(kind, title, body)
+    session.info.setdefault(connectors.QUEUED, []).append((element_id, title, body, kind, branch, actor))
+
+
+def send_queued(session: Session, instance) -> int:
+    """Send the reminders queued while `instance` advanced, now that its tasks are saved."""
+    queued = session.info.pop(connectors.QUEUED, [])
+    return sum(remind_holders(session, instance, element_id, title, body, kind=kind, actor=actor, branch=branch)
+               for element_id, title, body, kind, branch, actor in queued)
 
 
 def notify_groups(session: Session, group_names: list[str], title: str, body: str | None = None,

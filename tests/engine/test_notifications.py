@@ -95,14 +95,27 @@ def test_bad_notifications_are_refused(session, open_task, kind, title, code):
     assert code in refused.value.errors
 
 
-def test_the_operations_tell_holders_and_groups(session, open_task):
+def test_the_operations_tell_holders_once_the_step_is_saved_and_groups_at_once(session, open_task):
     instance, task, people = open_task
     with connectors.bound(session, None, instance):
-        assert connectors.call("notify.holders", {"task": task.element_id, "title": "到期提醒"}) == {"notified": 3}
+        assert connectors.call("notify.holders", {"task": task.element_id, "title": "到期提醒"}) == {"queued": True}
         assert connectors.call("notify.groups", {"groups": ["评议办"], "title": "通知", "text": "明天开会"}) == \
             {"notified": 2}
-    with connectors.bound(session, None, None), pytest.raises(OperationError):
-        connectors.call("notify.groups", {"groups": "评议办", "title": "x"})
+        with pytest.raises(OperationError):
+            connectors.call("notify.holders", {"task": task.element_id, "title": "x", "kind": "spam"})
+    assert mine(session, people["zhao"]) == []  # not before the step is saved
+    assert notifications.send_queued(session, instance) == 3
+    assert [n.title for n in mine(session, people["zhao"])] == ["到期提醒"]
+    assert notifications.send_queued(session, instance) == 0  # sent once
+
+
+def test_one_who_left_or_an_auditor_is_not_who_is_reminded(session, open_task, make_user):
+    instance, task, people = open_task
+    auditor = make_user("watcher", groups=["评议办"], is_auditor=True)  # may read, may work on nothing
+    assert auditor not in notifications.holders(session, task)
+    tasks.claim(session, task.id, people["li"])
+    users.set_active(session, "li", False, None, "调离")  # left, still holding the task
+    assert [u.username for u in notifications.holders(session, task)] == ["wang", "zhao"]
 
 
 def test_the_rectification_model_reminds_the_department_seven_days_ahead(session, sessions, admin, make_user):
@@ -125,3 +138,20 @@ def test_the_rectification_model_reminds_the_department_seven_days_ahead(session
     assert note.human_task_id == plan.id and plan.state == TaskState.OPEN
     assert mine(session, health) == [] and mine(session, office) == []
     session.commit()
+
+
+def test_a_reminder_whose_time_has_passed_reaches_the_department_when_the_task_opens(session, admin, make_user):
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin)
+    edu = make_user("edu_contact", groups=["教育局"])
+    office = make_user("office", groups=["评议办"])
+    clock.set_now(datetime(2023, 11, 25, 9, tzinfo=UTC) - CST)  # plan due 11-30: the reminder was due on 11-23
+    instance = instances.start_instance(session, "rectification", office, {
+        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
+        "issued_on": "2023-10-31", "opinions": [{"problem": "课后服务覆盖不足"}]})
+    session.flush()
+    assert instance.status == "running" and instance.error is None, instance.error
+    [note] = mine(session, edu)
+    plan = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                  HumanTask.element_id == "submit_plan"))
+    assert note.human_task_id == plan.id and note.title == "整改方案 7 天后到期：教育局"
+    assert mine(session, office) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.models import HumanTask, Notification, TaskState
+from engine.models import HumanTask, Notification, TaskState, User
 from engine.services import notifications
 from tests.web.conftest import PASSWORD, read, text
 
@@ -44,8 +44,21 @@ def test_opening_one_reads_it_and_leads_to_its_task(client, login, session, told
     assert read(session, select(Notification.read_at).where(Notification.id == first)) is not None
     assert 'id="notification-count">1<' in text(client.get("/"))
     second = read(session, select(Notification.id).where(Notification.human_task_id.is_(None)))
-    assert client.post(f"/notifications/{second}/open").headers["Location"] == f"/instances/{instance.id}"
+    # wang has no part in the instance: a message about it leads to the list, not to a 403
+    assert client.get(f"/instances/{instance.id}").status_code == 403
+    assert client.post(f"/notifications/{second}/open").headers["Location"] == "/notifications/"
     assert "notification-count" not in text(client.get("/"))
+
+
+def test_a_message_about_an_instance_leads_there_for_who_may_see_it(client, login, session, told, make_user):
+    _task, instance = told
+    make_user("boss", is_admin=True, password=PASSWORD)
+    boss = read(session, select(User).where(User.username == "boss"))
+    notifications.send(session, [boss], "年度评议已启动", instance=instance)
+    session.commit()
+    login("boss")
+    mine = read(session, select(Notification.id).where(Notification.user_id == boss.id))
+    assert client.post(f"/notifications/{mine}/open").headers["Location"] == f"/instances/{instance.id}"
 
 
 def test_nobody_opens_another_persons_notification(client, login, session, told):
