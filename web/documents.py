@@ -14,12 +14,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from flask import send_file
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
+
+
+def _text(value: str) -> str:
+    """What XML may hold: a control character a citizen typed would stop the whole file."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _font(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -40,23 +46,23 @@ def word(title: str, subtitle: str | None = None) -> Document:
     _font(document.styles["Normal"], BODY_FONT, 12)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(title), TITLE_FONT, 18, bold=True)
+    _font(heading.add_run(_text(title)), TITLE_FONT, 18, bold=True)
     if subtitle:
         line = document.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(line.add_run(subtitle), BODY_FONT, 14)
+        _font(line.add_run(_text(subtitle)), BODY_FONT, 14)
     return document
 
 
 def paragraph(document: Document, text: str, bold: bool = False, size: float | None = None) -> None:
-    _font(document.add_paragraph().add_run(text), BODY_FONT, size, bold=bold)
+    _font(document.add_paragraph().add_run(_text(text)), BODY_FONT, size, bold=bold)
 
 
 def table(document: Document, header: Sequence[str] | None, rows: Sequence[Sequence[object]],
           numeric_from: int | None = None) -> None:
     """A grid; a header row in bold; columns from `numeric_from` on aligned right."""
     body = [list(header)] if header else []
-    body += [["" if value is None else str(value) for value in row] for row in rows]
+    body += [["" if value is None else _text(str(value)) for value in row] for row in rows]
     if not body:
         return
     grid = document.add_table(rows=len(body), cols=len(body[0]))
@@ -79,8 +85,11 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
+    for values in rows:
+        sheet.append([_text(value) if isinstance(value, str) else value for value in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text someone typed, never a formula Excel would run
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -224,6 +224,7 @@ def test_the_department_never_sees_who_wrote(app, client, login, session, world)
 
 def test_the_opinion_list_in_excel_names_authors_only_to_the_office_and_the_group(client, login, session, world):
     import io
+    import zipfile
 
     from openpyxl import load_workbook
 
@@ -235,14 +236,20 @@ def test_the_opinion_list_in_excel_names_authors_only_to_the_office_and_the_grou
         rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
         return rows, "\n".join(str(cell) for row in rows for cell in row if cell is not None)
 
+    client.set_cookie("pingyi_device", "d" * 40)
+    assert client.post(f"/o/{world['slug']}", data={"rating": "dissatisfied", "text": '=HYPERLINK("http://x.cn","看")'
+                                                    }).status_code == 302  # a citizen may type anything
     login("investigator")
     rows, content = workbook_text()
-    assert len(rows) == 4 and rows[0][:5] == ("#", "收到日期", "来源", "评价", "意见内容")
+    assert len(rows) == 5 and rows[0][:5] == ("#", "收到日期", "来源", "评价", "意见内容")
+    sheet = zipfile.ZipFile(io.BytesIO(client.get(f"/opinions/channels/{world['channel']}/opinions.xlsx").data)
+                            ).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "=HYPERLINK" in sheet  # text, never a formula Excel would run
     assert "张三" in content and "13912345678" in content and "第0条意见：食堂饭菜价格偏高。" in content
     client.post("/logout")
     login("dept")
     rows, content = workbook_text()
-    assert len(rows) == 4 and "第2条意见" in content
+    assert len(rows) == 5 and "第2条意见" in content
     for secret in ("张三", "13912345678", "姓名", "电话"):
         assert secret not in content, secret
     client.post("/logout")
