@@ -124,7 +124,6 @@ def _show_password(user, password: str, created: bool = False):
 
 @bp.post("/<username>/password")
 def reset_password(username: str):
-    require_manage()
     user = _account(username)
     try:
         password = accounts.reset_password(get_session(), username, current_user)
@@ -136,7 +135,6 @@ def reset_password(username: str):
 
 @bp.post("/<username>/deactivate")
 def deactivate(username: str):
-    require_manage()
     user, form = _account(username), DeactivateForm()
     if not form.validate_on_submit():
         flash(_("Say why the account is stopped."), "danger")
@@ -152,7 +150,6 @@ def deactivate(username: str):
 
 @bp.post("/<username>/activate")
 def activate(username: str):
-    require_manage()
     user = _account(username)
     try:
         accounts.set_active(get_session(), username, True, current_user)
@@ -166,20 +163,18 @@ def activate(username: str):
 @bp.route("/groups/", methods=["GET", "POST"])
 def groups():
     session, form = get_session(), GroupForm()
-    if request.method == "POST":
-        require_manage()
-        if form.validate_on_submit():
-            try:
-                accounts.create_group(session, form.name.data, form.title.data or "", current_user)
-            except InvalidInput as exc:
-                session.rollback()
-                add_errors(form, exc.errors)
-            except Conflict:
-                session.rollback()
-                form.name.errors = [*form.name.errors, _("This group exists already.")]
-            else:
-                session.commit()
-                flash(_("Group %(name)s created.", name=form.name.data.strip()), "success")
-                return redirect(url_for(".groups"))
+    if form.validate_on_submit():  # a POST: only administrators get here (allowed())
+        try:
+            accounts.create_group(session, form.name.data, form.title.data or "", current_user)
+        except InvalidInput as exc:
+            session.rollback()
+            add_errors(form, exc.errors)
+        except Conflict:
+            session.rollback()
+            form.name.errors = [*form.name.errors, _("This group exists already.")]
+        else:
+            session.commit()
+            flash(_("Group %(name)s created.", name=form.name.data.strip()), "success")
+            return redirect(url_for(".groups"))
     return render_template("accounts/groups.html", groups=accounts.groups_with_counts(session, current_user),
                            form=form, may_manage=accounts.may_manage(current_user)), 422 if form.errors else 200

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine import rules
 from web import documents
 from web.ballots import GROUP_LABELS, void_message
 
-KINDS = {"meeting": "Evaluation meeting", "reevaluation": "Re-evaluation of the rectification"}
+KINDS = {"meeting": _l("Evaluation meeting"), "reevaluation": _l("Re-evaluation of the rectification")}
 
 
 def _when(moment) -> str:
@@ -78,11 +79,12 @@ def ranking_rows(ranked: list) -> list[list]:
 def ranking(ranked: list, year: int, kind: str, file_kind: str):
     title = _("Ranking of the departments evaluated in %(year)s", year=year)
     header = [_("Rank"), _("Department"), _("Score"), _("Grade"), _("Satisfied + basically satisfied") + " (%)", ""]
-    name = f"{title}-{_(KINDS.get(kind, KINDS['meeting']))}.{file_kind}"
+    kind_name = str(KINDS.get(kind, KINDS["meeting"]))
+    name = f"{title}-{kind_name}.{file_kind}"
     if file_kind == "xlsx":
         return documents.send(documents.workbook(str(year), header, ranking_rows(ranked), (8, 28, 10, 12, 20, 12)),
                               name)
-    document = documents.word(title, _(KINDS.get(kind, KINDS["meeting"])))
+    document = documents.word(title, kind_name)
     documents.table(document, header, [[rank, subject, _score(score), grade, f"{rate:.2f}%", flag]
                                        for rank, subject, score, grade, rate, flag in ranking_rows(ranked)],
                     numeric_from=2)

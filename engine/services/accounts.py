@@ -96,15 +96,12 @@ def groups_with_counts(session: Session, actor: User | None) -> list[tuple[Group
 
 def create_group(session: Session, name: str, title: str, actor: User | None) -> Group:
     require_manage(actor)
-    if len(name.strip()) > 128 or len(title.strip()) > 256:
-        raise InvalidInput("The name or title is too long.", errors={"name": "too_long"})
-    return users.create_group(session, name, actor, title=title.strip())
+    return users.create_group(session, name, actor, title=title)
 
 
 def _roles(values: dict) -> tuple[bool, bool]:
     is_admin, is_auditor = bool(values.get("is_admin")), bool(values.get("is_auditor"))
-    if is_admin and is_auditor:  # an auditor changes nothing, an administrator changes everything
-        raise InvalidInput("An account is an administrator or an auditor, not both.", errors={"is_auditor": "both"})
+    users.check_roles(is_admin, is_auditor)
     return is_admin, is_auditor
 
 

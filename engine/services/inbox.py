@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, TaskState, User, user_group
+from engine.paging import page_number
 from engine.services.tasks import MY_TASKS, my_tasks_query
 
 TABS = ("mine", "group", "completed")
@@ -32,11 +33,10 @@ class InboxQuery:
         return InboxQuery(
             tab=self.tab if self.tab in TABS else "mine", search=(self.search or "").strip()[:100],
             process_id=self.process_id or None, due=self.due if self.due in ("overdue", "soon") else None,
-            sort=self.sort if self.sort in SORTS else "due", page=min(PAGE_MAX, max(1, int(self.page or 1))),
+            sort=self.sort if self.sort in SORTS else "due", page=page_number(self.page),
             per_page=min(PER_PAGE_MAX, max(5, int(self.per_page or 20))))
 
 
-PAGE_MAX = 100_000  # beyond any inbox; keeps the OFFSET a number every database takes
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ def get_group(session: Session, name: str) -> Group:
     return group
 
 
+def check_roles(is_admin: bool, is_auditor: bool) -> None:
+    """An auditor changes nothing, an administrator changes everything: never both."""
+    if is_admin and is_auditor:
+        raise InvalidInput("An account is an administrator or an auditor, not both.", errors={"is_auditor": "both"})
+
+
 def plain_name(name: str) -> bool:
     """No control or invisible formatting characters (a line break, a right-to-left override)."""
     return not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
@@ -59,8 +65,7 @@ def create_user(session: Session, username: str, display_name: str, actor: User 
                            errors={"username": "invalid"})
     if not plain_name(display_name):
         raise InvalidInput("The name has a control character.", errors={"display_name": "invalid"})
-    if is_admin and is_auditor:  # an auditor changes nothing, an administrator changes everything
-        raise InvalidInput("An account is an administrator or an auditor, not both.", errors={"is_auditor": "both"})
+    check_roles(is_admin, is_auditor)
     # "Office" next to "office" would be two accounts nobody can tell apart
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
         raise Conflict(f"The user name '{username}' is taken.", user=username)
@@ -137,9 +142,11 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 
 
 def create_group(session: Session, name: str, actor: User | None, title: str = "") -> Group:
-    name = name.strip()
+    name, title = name.strip(), (title or "").strip()
     if not name:
         raise InvalidInput("A group needs a name.", errors={"name": "required"})
+    if len(name) > 128 or len(title) > 256:
+        raise InvalidInput("The name or title is too long.", errors={"name": "too_long"})
     if session.scalar(select(Group.id).where(Group.name == name)) is not None:
         raise Conflict(f"The group '{name}' exists already.", group=name)
     group = Group(name=name, title=title or name)
