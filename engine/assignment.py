@@ -41,6 +41,7 @@ class TaskInfo:
     ui_form_key: str | None
     instructions: str
     branch: str | None = None
+    branch_label: str | None = None
     candidates: list[Principal] = field(default_factory=list)
     assignee: str | None = None
     due_at: datetime | None = None

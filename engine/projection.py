@@ -125,7 +125,7 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
         except ScriptError as exc:  # keep the task reachable through its lane; the instance fails
             result.errors.append((guid, exc))
             info = fallback_info(task)
-        info.branch = runtime.branch_of(task)
+        info.branch, info.branch_label = runtime.branch_and_label(task)
         infos.append(info)
     if not infos:
         return
@@ -184,7 +184,8 @@ def _insert_rows(session, instance, infos: list[TaskInfo], ids: dict[tuple[str, 
     session.flush()  # objects the caller added (the instance row) go first
     connection = session.connection()
     task_ids = connection.execute(_INSERT_TASK, [dict(
-        instance_id=instance.id, task_guid=info.task_guid, branch=info.branch, element_id=info.element_id,
+        instance_id=instance.id, task_guid=info.task_guid, branch=info.branch, branch_label=info.branch_label,
+        element_id=info.element_id,
         title=info.title, lane=info.lane, form_key=info.form_key, ui_form_key=info.ui_form_key,
         instructions=info.instructions, state=TaskState.OPEN, due_at=info.due_at,
         priority=info.priority, created_at=now, assignee_id=ids.get(("user", info.assignee)))

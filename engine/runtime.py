@@ -147,20 +147,45 @@ def output_item_of(task) -> str | None:
     return None
 
 
-def branch_of(task) -> str | None:
-    """The outermost multi-instance instance the task runs in (a department's copy of a per-department
-    call activity, say), as its task id; None for a task on the main line. Tasks of one branch see
-    each other's work; a participant of one branch does not see another's."""
-    branch = None
+def _branch(task):
+    """(the outermost multi-instance instance the task runs in, its multi-instance parent), or None."""
+    found = None
     while task is not None:
         parent = task.parent
         if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
                 and task.task_spec.name == parent.task_spec.task_spec:  # an instance, not the next step
-            branch = task
+            found = (task, parent)
         if parent is None and task.workflow.parent_task_id is not None:  # up from a subprocess's root
             parent = task.workflow.parent_workflow.get_task_from_id(task.workflow.parent_task_id)
         task = parent
-    return str(branch.id) if branch is not None else None
+    return found
+
+
+def branch_of(task) -> str | None:
+    """The outermost multi-instance instance the task runs in (a department's copy of a per-department
+    call activity, say), as its task id; None for a task on the main line. Tasks of one branch see
+    each other's work; a participant of one branch does not see another's."""
+    found = _branch(task)
+    return str(found[0].id) if found is not None else None
+
+
+LABEL_KEYS = ("name", "title", "label", "department")
+
+
+def branch_and_label(task) -> tuple[str | None, str | None]:
+    """`branch_of(task)` and what that branch is about: its multi-instance item (the department a
+    per-department copy runs for), as text: an item that is a mapping gives its name or title."""
+    found = _branch(task)
+    if found is None:
+        return None, None
+    branch, parent = found
+    item = parent.task_spec.input_item
+    value = branch.data.get(item.bpmn_id) if item is not None else None
+    if isinstance(value, dict):
+        value = next((value[key] for key in LABEL_KEYS if isinstance(value.get(key), str) and value[key].strip()),
+                     None)
+    label = str(value).strip()[:255] if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    return str(branch.id), label or None
 
 
 def complete(workflow: BpmnWorkflow, task_guid: str, data: dict) -> None:

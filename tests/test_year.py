@@ -26,6 +26,7 @@ from engine.services import (
     org,
     org_people,
     processes,
+    progress,
     tasks,
     term_plans,
     timers,
@@ -191,6 +192,12 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     office_steps = views.task_page(session, self_tasks["D01"].id, p["office"]).earlier  # but a task page is
     assert {s.task.title for s in office_steps} == {s.task.title for s in steps}  # about its own department
     assert views.instance_page(session, year.id, p["D02_leader"]).history != mine.history
+    # the progress table: a row per department (its plan row's name), a column per step, all done so far
+    grid = views.instance_page(session, year.id, p["office"]).grid
+    assert [row.label for row in grid.rows] == [name for _c, name, _s in DEPARTMENTS]
+    assert [e for e, _n in grid.columns] == ["self_inspection", "investigation_log", "write_report", "leader_review"]
+    assert grid.columns[0][1] == "自查自纠" and grid.finished == 3
+    assert [row.label for row in mine.grid.rows] == [DEPARTMENTS[0][1]]  # a department: its own row
 
     # Stage 3: the meeting; 30 members and the 60 selected deputies vote on each department in turn
     at(2023, 9, 20)
@@ -283,6 +290,13 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
 
     session.expire_all()
     assert year.status == "completed", year.error
+    # the rectification ran in other branches, for the same departments: the same rows
+    rows = {row.label: row for row in views.instance_page(session, year.id, p["office"]).grid.rows}
+    assert list(rows) == [name for _c, name, _s in DEPARTMENTS]
+    assert rows["县民政局"].cells["submit_plan"].state == progress.LATE  # after its escalation
+    assert rows["县民政局"].cells["plan_overdue_followup"].state == progress.DONE
+    assert rows["县交通运输局"].cells["submit_plan"].rounds == 2  # sent back to rectify again
+    assert rows["县教育局"].cells["submit_plan"].state == progress.DONE
     assert open_tasks(session, year) == []
     kinds = dict(session.execute(select(Publication.kind, func.count()).group_by(Publication.kind)).all())
     assert kinds == {"notice": 1, "results": 1, "rectification": 3}

@@ -34,6 +34,8 @@ class HumanTask(Base):
     # the multi-instance branch it runs in (a department's copy of a per-department step), None on
     # the main line: who works in one branch does not see another's (engine/permissions.py)
     branch: Mapped[str | None] = mapped_column(String(36))
+    # what the branch is about, from its multi-instance item (the department's name, say)
+    branch_label: Mapped[str | None] = mapped_column(String(255))
     element_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255))
     lane: Mapped[str | None] = mapped_column(String(255))

@@ -20,7 +20,7 @@ from engine.models import (
     User,
 )
 from engine.permissions import WHOLE, InstanceView, can_work_on, instance_view, is_candidate
-from engine.services import attachments
+from engine.services import attachments, progress
 from engine.services import history as audit_history
 from engine.services.inbox import deadline
 from engine.services.instances import task_data
@@ -75,6 +75,7 @@ class InstancePage:
     history: list[audit_history.Entry]
     labels: Labels
     whole: bool = True        # False: seen from some branches only (no instance data)
+    grid: progress.Grid | None = None  # how far each branch (department) got, when it has branches
 
 
 def deployed_form(session: Session, version_id: int, key: str | None, ui_key: str | None) -> FormSpec:
@@ -188,10 +189,20 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
                   if view.sees(t.branch)]
     data = task_data(session, instance) if view.whole else {}
     seen = _seen_tasks(session, instance.id, view)
+    labels = version_labels(session, instance.version)
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
                         files=files(session, instance.id, seen), history=history(session, instance.id, seen),
-                        labels=version_labels(session, instance.version), whole=view.whole)
+                        labels=labels, whole=view.whole,
+                        grid=progress.branch_grid(session, instance.id, view, labels.elements.get))
+
+
+def progress_of(session: Session, instance_id: int, user: User) -> tuple[ProcessInstance, progress.Grid | None]:
+    """The instance and how far each of the branches `user` sees got (None: it has no branches)."""
+    instance = repository.get_instance(session, instance_id)
+    view = _view(session, instance.id, user, "You may not see this process instance.", instance=instance_id)
+    labels = version_labels(session, instance.version)
+    return instance, progress.branch_grid(session, instance.id, view, labels.elements.get)
 
 
 def bpmn_xml(session: Session, instance_id: int, user: User) -> str:
