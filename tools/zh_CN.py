@@ -15,6 +15,7 @@ from zh_CN_audit import ZH_AUDIT
 from zh_CN_ballots import ZH_BALLOTS
 from zh_CN_evaluation import ZH_EVALUATION
 from zh_CN_org import ZH_ORG
+from zh_CN_progress import ZH_PROGRESS
 from zh_CN_public import ZH_PUBLIC
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,6 +416,7 @@ ZH.update(ZH_ORG)
 ZH.update(ZH_ACCOUNTS)
 ZH.update(ZH_EVALUATION)
 ZH.update(ZH_PUBLIC)
+ZH.update(ZH_PROGRESS)
 ZH.update(ZH_ADMIN)
 ZH.update(ZH_AUDIT)
 

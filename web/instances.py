@@ -1,17 +1,30 @@
-"""The instance page: diagram with the path so far, data, files, timeline; admin actions."""
+"""Instances: the list of those one takes part in (进展), and the instance page: diagram with the
+path so far, how far each department got, data, files, timeline; admin actions."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from engine import clock
 from engine.permissions import can_read_history
-from engine.services import history, instances, tasks, views
-from web import auditor
+from engine.services import history, instances, progress, tasks, views
+from web import auditor, documents, numbers
 from web.db import get_session
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The instances I take part in (all of them for administrators and auditors), with their open steps."""
+    page = progress.instances_for(get_session(), current_user, progress.InstanceQuery(
+        show=request.args.get("show", "active"), search=request.args.get("q", ""), page=numbers.arg("page") or 1))
+    auditor.viewed("instance_list", filters={"show": page.query.show, "search": page.query.search}, rows=len(page.rows))
+    return render_template("instances/index.html", page=page, now=clock.now())
 
 
 @bp.get("/<int:instance_id>")
@@ -22,6 +35,36 @@ def show(instance_id: int):
     auditor.viewed("instance", instance=page.instance, title=page.instance.title)
     views_by_auditors = history.count_views(session, instance_id) if can_read_history(current_user) else None
     return render_template("instances/show.html", page=page, views_by_auditors=views_by_auditors)
+
+
+@bp.get("/<int:instance_id>/progress.xlsx")
+@login_required
+def progress_workbook(instance_id: int):
+    """The progress table as Excel: a row per department, a column per step, what stands in each."""
+    instance, grid = views.progress_of(get_session(), instance_id, current_user)
+    if grid is None:
+        abort(404)
+    auditor.viewed("export", export="progress", format="xlsx", instance=instance, title=instance.title)
+    header = [_("Branch"), *(name for _element, name in grid.columns)]
+    rows = [[row.label, *(cell_text(row.cells.get(element)) for element, _name in grid.columns)] for row in grid.rows]
+    content = documents.workbook(_("Progress"), header, rows, widths=[24] + [22] * len(grid.columns))
+    return documents.send(content, f"{instance.title or instance.id}-{_('Progress')}.xlsx")
+
+
+def cell_text(cell: progress.Cell | None) -> str:
+    """What a table cell says, as words (for the spreadsheet)."""
+    if cell is None:
+        return ""
+    day = format_datetime(cell.moment, "yyyy-MM-dd") if cell.moment else ""
+    said = {progress.DONE: _("done %(date)s", date=day), progress.LATE: _("done late %(date)s", date=day),
+            progress.OPEN: _("due %(date)s", date=day) if day else _("to do"),
+            progress.OVERDUE: _("overdue since %(date)s", date=day),
+            progress.ENDED: _("ended by the process")}[cell.state]
+    if cell.who:
+        said += f"（{cell.who}）"
+    if cell.rounds > 1:
+        said += " · " + _("%(n)s rounds", n=cell.rounds)
+    return said
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")

@@ -1,0 +1,28 @@
+"""Chinese for the progress pages: the list of instances one takes part in and the per-branch table."""
+
+ZH_PROGRESS = {
+    "Progress": "进展",
+    "Under way": "进行中",
+    "Finished": "已结束",
+    "Updated": "更新于",
+    "Title, number or process": "标题、编号或流程",
+    "%(count)s processes": "共 %(count)s 个流程",
+    "%(n)s overdue": "%(n)s 项逾期",
+    "unassigned": "待领取",
+    "and %(n)s more open steps": "另有 %(n)s 项待办",
+    "The processes you take part in: started by you, or with a step for you or your groups.":
+        "您参与的流程：由您发起，或有您或您所在组的环节。",
+    "Every process instance.": "全部流程实例。",
+    "Progress of each branch": "各部门（分支）进度",
+    "Branch": "部门（分支）",
+    "%(done)s of %(total)s with nothing open": "%(total)s 个中 %(done)s 个已无待办",
+    "done late": "逾期完成",
+    "late": "逾期",
+    "to do": "待办理",
+    "due %(date)s": "%(date)s 到期",
+    "ended by the process": "流程已结束此环节",
+    "%(n)s rounds": "共 %(n)s 轮",
+    "done %(date)s": "%(date)s 完成",
+    "done late %(date)s": "%(date)s 逾期完成",
+    "overdue since %(date)s": "已逾期（%(date)s 到期）",
+}
