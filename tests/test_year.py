@@ -22,6 +22,7 @@ from engine.services import (
     ballots,
     counting,
     instances,
+    ledger,
     opinions,
     org,
     org_people,
@@ -297,6 +298,11 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert rows["县民政局"].cells["plan_overdue_followup"].state == progress.DONE
     assert rows["县交通运输局"].cells["submit_plan"].rounds == 2  # sent back to rectify again
     assert rows["县教育局"].cells["submit_plan"].state == progress.DONE
+    # the rectification ledger: each department's problem, its measures and what became of it (the
+    # department sent back to rectify again counts with its latest plan and report)
+    entries = ledger.ledger(session, p["office"], 2023)
+    assert [(e.department, e.problem, e.measures, e.status) for e in entries] == [
+        (name, "执法不够规范", "开展培训", "已完成") for name in sorted(n for _c, n, _s in DEPARTMENTS)]
     assert open_tasks(session, year) == []
     kinds = dict(session.execute(select(Publication.kind, func.count()).group_by(Publication.kind)).all())
     assert kinds == {"notice": 1, "results": 1, "rectification": 3}

@@ -25,4 +25,14 @@ ZH_PROGRESS = {
     "done %(date)s": "%(date)s 完成",
     "done late %(date)s": "%(date)s 逾期完成",
     "overdue since %(date)s": "已逾期（%(date)s 到期）",
+    "Rectification ledger": "整改台账",
+    "What the opinions ask": "整改要求",
+    "Responsible": "责任人",
+    "Reported on": "报告日期",
+    "not yet reported": "尚未报告",
+    "Asked": "整改要求",
+    "Each problem the opinions named, the measures of the department’s rectification plan and what its report says "
+    "became of it: the latest plan and report of each department you may see.":
+        "评议意见指出的每个问题、部门整改方案的措施及整改报告所述的落实情况（各部门最新的方案和报告，仅含您有权查看的部门）。",
+    "No rectification plan has been submitted yet.": "尚无部门提交整改方案。",
 }

@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         inbox,
         instances,
+        ledger,
         modeler,
         models_pages,
         notifications,
@@ -78,7 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
                       voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp,
                       audit.bp, audit_exports.bp, process_admin.bp, modeler.bp, form_editor.bp, accounts.bp,
-                      notifications.bp):
+                      notifications.bp, ledger.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, data_key_name=i18n.data_key_name,

@@ -112,9 +112,10 @@ def demo_command():
     county = load_county(session, users.get_user(session, "office"), users.get_user(session, "chair"))
     _demo_ballot_and_channel(session)
     if session.scalar(select(ProcessInstance.id).limit(1)) is None:
+        office = session.scalar(select(User).where(User.username == "office"))  # the office issues them
         for version in processes.list_latest(session):
             for data in demo_starts().get(version.process_id, []):
-                instances.start_instance(session, version.process_id, None, data["data"],
+                instances.start_instance(session, version.process_id, office, data["data"],
                                          title=data["title"], business_key=data["key"])
     load_demo_year(session)
     session.commit()

@@ -90,7 +90,9 @@ def _plan_submitted(session: Session, year: int) -> None:
         tasks.complete_task(session, plan[0].id, {
             "plan_summary": "成立整改工作专班，对照评议意见逐条制定措施，明确时限和责任人。",
             "plan_items": [{"problem": "课后服务覆盖不足", "measures": "扩大课后服务覆盖面，增加体育艺术课程",
-                            "deadline": f"{year + 1}-01-31", "responsible": "基础教育科"}]},
+                            "deadline": f"{year + 1}-01-31", "responsible": "基础教育科"},
+                           {"problem": "校园周边交通安全隐患", "measures": "会同交警设置护学岗和减速设施",
+                            "deadline": f"{year + 1}-03-31", "responsible": "安全管理科"}]},
             _user(session, "dept_edu"))
 
 

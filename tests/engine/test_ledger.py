@@ -1,0 +1,90 @@
+"""The rectification ledger (整改台账): each problem with its measures and what became of it."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+import forms
+from engine import bpmn, clock
+from engine.models import HumanTask
+from engine.models import TaskState as RowState
+from engine.services import instances, ledger, processes, tasks
+from tests.conftest import ROOT
+
+OPINIONS = {"教育局": [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%"},
+                      {"problem": "校园周边交通安全隐患", "target": "完成整治"}],
+            "卫健局": [{"problem": "基层医疗人员不足", "target": "补足编制"}]}
+
+
+@pytest.fixture
+def rectifications(session, admin, make_user):
+    clock.set_now(datetime(2025, 11, 5, 2, tzinfo=UTC))  # opinions issued a few days ago: nothing overdue
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    people = {"edu": make_user("edu", groups=["教育局"]), "health": make_user("health", groups=["卫健局"]),
+              "committee": make_user("committee", groups=["教科文卫工委"]),
+              "office": make_user("office", groups=["评议办"])}
+    started = {}
+    for code, (name, year) in {"D01": ("教育局", 2025), "D02": ("卫健局", 2025)}.items():
+        started[name] = instances.start_instance(session, "rectification", admin, {
+            "department": name, "department_group": name, "committee_group": "教科文卫工委",
+            "issued_on": f"{year}-10-31", "opinions": OPINIONS[name]}, business_key=f"{year}-{code}",
+            title=f"{name}整改落实")
+    return people, started
+
+
+def step(session, instance, element):
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                   HumanTask.element_id == element,
+                                                   HumanTask.state == RowState.OPEN)).one()
+
+
+def plan_of(problems):
+    return {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
+        {"problem": p, "measures": f"{p}：制定措施", "deadline": "2025-12-20", "responsible": "分管副局长"}
+        for p in problems]}
+
+
+def test_plans_and_reports_line_up_by_problem(session, rectifications):
+    people, started = rectifications
+    edu, health = started["教育局"], started["卫健局"]
+    tasks.complete_task(session, step(session, edu, "submit_plan").id,
+                        plan_of(["课后服务覆盖不足", "校园周边交通安全隐患"]), people["edu"])
+    tasks.complete_task(session, step(session, health, "submit_plan").id, plan_of(["基层医疗人员不足"]),
+                        people["health"])
+    before_report = ledger.ledger(session, _auditor(session), 2025)
+    assert [(e.department, e.problem, e.status) for e in before_report] == [
+        ("卫健局", "基层医疗人员不足", ""), ("教育局", "课后服务覆盖不足", ""), ("教育局", "校园周边交通安全隐患", "")]
+    assert before_report[1].measures == "课后服务覆盖不足：制定措施" and before_report[1].responsible == "分管副局长"
+
+    tasks.complete_task(session, step(session, edu, "review_plan").id, {"approved": True}, people["committee"])
+    tasks.complete_task(session, step(session, edu, "submit_report").id, {
+        "report_summary": "已按整改方案完成主要整改任务。", "report_items": [
+            {"problem": "课后服务覆盖不足", "status": "done", "evidence": "覆盖率96%"},
+            {"problem": "校园周边交通安全隐患", "status": "long_term"},
+            {"problem": "另行发现的问题", "status": "in_progress"}]}, people["edu"])
+    rows = [e for e in ledger.ledger(session, _auditor(session), 2025) if e.department == "教育局"]
+    assert [(e.problem, e.status, e.evidence) for e in rows] == [
+        ("课后服务覆盖不足", "已完成", "覆盖率96%"), ("校园周边交通安全隐患", "需长期坚持", ""),
+        ("另行发现的问题", "正在整改", "")]  # statuses as the report form names them
+    assert rows[0].plan_task_id and rows[0].report_task_id and rows[2].plan_task_id is None
+    assert ledger.years(session) == [2025]
+    assert ledger.ledger(session, _auditor(session), 2024) == []
+
+
+def test_each_sees_only_their_own(session, rectifications):
+    people, started = rectifications
+    for name, who in (("教育局", "edu"), ("卫健局", "health")):
+        tasks.complete_task(session, step(session, started[name], "submit_plan").id, plan_of(["问题一"]), people[who])
+    assert {e.department for e in ledger.ledger(session, people["edu"])} == {"教育局"}
+    assert ledger.ledger(session, people["office"]) == []  # no part in either (nothing is overdue yet)
+    assert {e.department for e in ledger.ledger(session, _auditor(session))} == {"教育局", "卫健局"}
+
+
+def _auditor(session):
+    from engine.models import User
+    from engine.services import users
+
+    found = session.scalar(select(User).where(User.username == "auditor"))
+    return found or users.create_user(session, "auditor", "审计员", None, is_auditor=True)

@@ -1,0 +1,70 @@
+"""The rectification ledger (整改台账) page and its Excel copy."""
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+import forms
+from engine import bpmn, clock
+from engine.models import HumanTask
+from engine.services import instances, processes, tasks
+from tests.conftest import ROOT
+from tests.web.conftest import PASSWORD, text
+
+
+@pytest.fixture
+def plan_submitted(session, make_user, admin):
+    clock.set_now(datetime(2025, 11, 5, 2, tzinfo=UTC))
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    edu = make_user("edu", groups=["教育局"], password=PASSWORD)
+    make_user("stranger", password=PASSWORD)
+    instance = instances.start_instance(session, "rectification", admin, {
+        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
+        "issued_on": "2025-10-31", "opinions": [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%"},
+                                                {"problem": "=HYPERLINK(\"http://x\")", "target": ""}]},
+        business_key="2025-D01", title="教育局整改落实")
+    plan = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                  HumanTask.element_id == "submit_plan"))
+    tasks.complete_task(session, plan.id, {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
+        {"problem": "课后服务覆盖不足", "measures": "扩大课后服务", "deadline": "2025-12-20", "responsible": "副局长"},
+        {"problem": "=HYPERLINK(\"http://x\")", "measures": "核查", "deadline": "2025-12-20",
+         "responsible": "副局长"}]}, edu)
+    session.commit()
+    return instance
+
+
+def test_the_department_sees_its_ledger(client, login, plan_submitted):
+    login("edu")
+    page = text(client.get("/ledger/"))
+    assert "整改台账 · 2025" in page and "课后服务覆盖不足" in page and "扩大课后服务" in page
+    assert "覆盖率达到95%" in page and "尚未报告" in page
+    assert 'id="ledger-link"' in text(client.get("/instances/"))
+
+
+def test_someone_without_a_part_sees_no_rows(client, login, plan_submitted):
+    login("stranger")
+    page = text(client.get("/ledger/"))
+    assert "课后服务覆盖不足" not in page and "尚无部门提交整改方案" in page
+    sheet = load_workbook(io.BytesIO(client.get("/ledger/ledger.xlsx?year=2025").data)).active
+    assert sheet.max_row == 1  # the header only
+
+
+def test_the_ledger_as_excel_keeps_text_as_text(client, login, plan_submitted):
+    login("edu")
+    response = client.get("/ledger/ledger.xlsx?year=2025")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["部门", "问题", "整改要求", "整改措施"]
+    assert rows[1][:7] == ["教育局", "课后服务覆盖不足", "覆盖率达到95%", "扩大课后服务", "2025-12-20", "副局长",
+                           "尚未报告"]
+    assert sheet.cell(row=3, column=2).data_type == "s"  # what someone typed is never a formula
+
+
+def test_signed_out_goes_to_sign_in(client, plan_submitted):
+    assert client.get("/ledger/").status_code == 302
+    assert client.get("/ledger/ledger.xlsx").status_code == 302
