@@ -35,4 +35,6 @@ ZH_PROGRESS = {
     "became of it: the latest plan and report of each department you may see.":
         "评议意见指出的每个问题、部门整改方案的措施及整改报告所述的落实情况（各部门最新的方案和报告，仅含您有权查看的部门）。",
     "No rectification plan has been submitted yet.": "尚无部门提交整改方案。",
+    "Submitted by %(name)s on %(date)s": "%(name)s 于 %(date)s 提交",
+    "Not submitted: what stands now": "尚未提交（当前填写内容）",
 }

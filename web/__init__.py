@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         rule_sets,
         security,
         start,
+        task_documents,
         tasks,
         term_plans,
         views,
@@ -79,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
                       voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp,
                       audit.bp, audit_exports.bp, process_admin.bp, modeler.bp, form_editor.bp, accounts.bp,
-                      notifications.bp, ledger.bp):
+                      notifications.bp, ledger.bp, task_documents.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, data_key_name=i18n.data_key_name,
