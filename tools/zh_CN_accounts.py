@@ -85,4 +85,24 @@ ZH_ACCOUNTS = {
     "unread": "未读",
     "No notifications. Reminders of deadlines and other messages from the processes appear here.":
         "没有提醒。任务到期提醒和流程发来的其他消息会显示在这里。",
+    "API tokens": "API 令牌",
+    "For a program that works through the JSON API (/api/v1) as this account, such as an office system sending tasks "
+    "on. The token is shown once; revoke it when the program no longer needs it.":
+        "供以此账号身份通过 JSON 接口（/api/v1）工作的程序使用，例如转办任务的办公系统。"
+        "令牌只显示一次；程序不再需要时请吊销。",
+    "made": "创建于",
+    "last used": "最近使用",
+    "never used": "从未使用",
+    "revoked": "已吊销",
+    "Revoke": "吊销",
+    "What will use it": "使用方",
+    "e.g. the office OA system": "例如：办公室 OA 系统",
+    "Make a token": "生成令牌",
+    "A stopped account gets no API token.": "已停用的账号不能生成 API 令牌。",
+    "Give the token a name (what will use it).": "请为令牌填写名称（由哪个程序使用）。",
+    "The token “%(name)s” no longer works.": "令牌“%(name)s”已吊销，不能再使用。",
+    "Token “%(name)s” for %(user)s": "%(user)s 的令牌“%(name)s”",
+    "Put this token into the program’s settings now. It is shown only now: it is stored hashed, and nobody can read "
+    "it again.": "请现在把令牌填入程序的设置。令牌只显示这一次：系统只保存其摘要，任何人都无法再次读取。",
+    "The program sends it with every request as the header %(header)s.": "程序在每个请求中以请求头 %(header)s 发送它。",
 }

@@ -32,7 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
 
-    from web import (
+    from web import (  # account_tokens adds its routes to accounts.bp
+        account_tokens,  # noqa: F401
         accounts,
         api,
         audit,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.services import accounts, users
+from engine.services import accounts, tokens, users
 from web import numbers
 from web.account_forms import DeactivateForm, GroupForm, account_form, add_errors, error_text
 from web.db import get_session
@@ -81,7 +81,7 @@ def new():
         422 if form.errors or problems else 200
 
 
-def _account(username: str):
+def account_or_404(username: str):
     try:
         return users.get_user(get_session(), username)
     except NotFound:
@@ -91,7 +91,7 @@ def _account(username: str):
 @bp.route("/<username>/edit", methods=["GET", "POST"])
 def edit(username: str):
     require_manage()
-    session, user = get_session(), _account(username)
+    session, user = get_session(), account_or_404(username)
     current = {**accounts.snapshot(user), "username": user.username, "groups": [g.name for g in user.groups]}
     form = account_form(users.group_names(session), None if request.method == "POST" else current, new=False,
                         first=current["groups"])
@@ -107,7 +107,8 @@ def edit(username: str):
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
     return render_template("accounts/form.html", form=form, account=user, problems=problems,
-                           deactivate=DeactivateForm()), 422 if form.errors or problems else 200
+                           deactivate=DeactivateForm(), api_tokens=tokens.tokens_of(session, user)), \
+        422 if form.errors or problems else 200
 
 
 def _refused(user, exc: InvalidInput):
@@ -124,7 +125,7 @@ def _show_password(user, password: str, created: bool = False):
 
 @bp.post("/<username>/password")
 def reset_password(username: str):
-    user = _account(username)
+    user = account_or_404(username)
     try:
         password = accounts.reset_password(get_session(), username, current_user)
     except InvalidInput as exc:
@@ -135,7 +136,7 @@ def reset_password(username: str):
 
 @bp.post("/<username>/deactivate")
 def deactivate(username: str):
-    user, form = _account(username), DeactivateForm()
+    user, form = account_or_404(username), DeactivateForm()
     if not form.validate_on_submit():
         flash(_("Say why the account is stopped."), "danger")
         return redirect(url_for(".edit", username=username))
@@ -150,7 +151,7 @@ def deactivate(username: str):
 
 @bp.post("/<username>/activate")
 def activate(username: str):
-    user = _account(username)
+    user = account_or_404(username)
     try:
         accounts.set_active(get_session(), username, True, current_user)
     except InvalidInput as exc:

@@ -67,5 +67,13 @@ def revoke_token(session: Session, token_id: int, actor: User) -> None:
         raise NotFound("No such token.", token=token_id)
     if token.user_id != actor.id and not actor.is_admin:
         raise PermissionDenied("You may not revoke this token.")
+    if token.revoked_at is not None:  # already: the first revocation stands
+        return
     token.revoked_at = clock.now()
     audit.record(session, "api_token_revoked", actor, details={"token": token.id, "name": token.name})
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """A user's tokens, the usable ones first, newest first."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
