@@ -105,4 +105,11 @@ ZH_ACCOUNTS = {
     "Put this token into the program’s settings now. It is shown only now: it is stored hashed, and nobody can read "
     "it again.": "请现在把令牌填入程序的设置。令牌只显示这一次：系统只保存其摘要，任何人都无法再次读取。",
     "The program sends it with every request as the header %(header)s.": "程序在每个请求中以请求头 %(header)s 发送它。",
+    "Signed out on every device": "在所有设备上退出",
+    "Sign out on every device": "在所有设备上退出",
+    "You are signed out on every device.": "您已在所有设备上退出。",
+    "Left yourself signed in on a phone or a shared computer? This ends every session of yours, here too, and "
+    "every “keep me signed in”.": "在手机或公用电脑上忘了退出？这将结束您的所有登录（包括本设备）和所有“保持登录”。",
+    "%(name)s is signed out on every device.": "%(name)s 已在所有设备上退出。",
+    "For a phone lost or a computer left signed in: the password stays.": "用于手机丢失或电脑未退出的情况，密码不变。",
 }

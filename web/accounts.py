@@ -134,6 +134,16 @@ def reset_password(username: str):
     return _show_password(user, password)
 
 
+@bp.post("/<username>/sign-out")
+def sign_out(username: str):
+    """End every session of an account (a phone lost): it signs in again with its password."""
+    user = account_or_404(username)
+    users.sign_out_everywhere(get_session(), user, current_user)
+    get_session().commit()
+    flash(_("%(name)s is signed out on every device.", name=user.display_name), "success")
+    return redirect(url_for(".edit", username=user.username))
+
+
 @bp.post("/<username>/deactivate")
 def deactivate(username: str):
     user, form = account_or_404(username), DeactivateForm()

@@ -98,6 +98,7 @@ EVENT_NAMES = {
     "auditor_viewed": _l("Viewed by an auditor"),
     "user_created": _l("User created"),
     "password_changed": _l("Password changed"),
+    "signed_out_everywhere": _l("Signed out on every device"),
     "user_deactivated": _l("Account deactivated"),
     "user_activated": _l("Account activated again"),
     "user_updated": _l("Account changed"),

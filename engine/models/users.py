@@ -32,6 +32,8 @@ class User(Base):
     # a temporary password given by an administrator: its holder chooses their own at the next sign-in
     must_change_password: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # changed by "sign out on every device": every session and remember-me cookie made before stops
+    session_epoch: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     groups: Mapped[list[Group]] = relationship(secondary=user_group, back_populates="members",
@@ -42,9 +44,12 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """The id kept in a signed-in session: changes when the password changes, which signs
-        the user out everywhere else."""
-        stamp = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        """The id kept in a signed-in session: changes when the password changes or the user signs
+        out on every device, which signs them out everywhere else."""
+        material = self.password_hash or ""
+        if self.session_epoch:
+            material += "|" + self.session_epoch
+        stamp = hashlib.sha256(material.encode()).hexdigest()[:16]
         return f"{self.id}.{stamp}"
 
     def __repr__(self) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from argon2 import PasswordHasher
@@ -109,6 +110,15 @@ def set_password(session: Session, user: User, new_password: str, actor: User | 
     if actor is not None and actor.id == user.id:
         user.must_change_password = False  # their own now, not one an administrator gave
     audit.record(session, "password_changed", actor, details={"username": user.username})
+
+
+def sign_out_everywhere(session: Session, user: User, actor: User | None) -> None:
+    """End every session and remember-me cookie of `user` (a phone left behind, a shared computer):
+    their own choice, or an administrator's."""
+    if actor is not None and actor.id != user.id and not actor.is_admin:
+        raise PermissionDenied("Only an administrator may sign someone else out.")
+    user.session_epoch = secrets.token_hex(16)
+    audit.record(session, "signed_out_everywhere", actor, details={"username": user.username})
 
 
 def signed_in(session: Session, user: User) -> None:
