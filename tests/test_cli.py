@@ -128,7 +128,7 @@ def test_start_an_instance_fire_timers_and_verify_the_audit_chain(cli, sessions)
     assert re.fullmatch(r"Instance \d+ of approval: \w+\n", output), output
     assert "approval v1" in ok(cli("instances", "list"))
 
-    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 0 ballot(s) closed"]
+    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 0 ballot(s) closed, 0 told of overdue tasks"]
 
     output = ok(cli("verify-audit"))
     assert "intact" in output
@@ -233,7 +233,7 @@ def test_run_timers_closes_ballots_past_their_time(cli, sessions):
         ballots.cast(session, envelope, "basic")
         session.commit()
     clock.advance(timedelta(seconds=2))
-    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 1 ballot(s) closed"]
+    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 1 ballot(s) closed, 0 told of overdue tasks"]
     with sessions() as session:
         closed = session.scalar(select(Ballot))
         assert closed.status == "closed" and closed.tally["grade"] == "基本满意"

@@ -18,7 +18,17 @@ import forms
 from engine import audit
 from engine.errors import DeploymentError, EngineError
 from engine.models import ApiToken, User
-from engine.services import accounts, counting, instances, messages, processes, timers, tokens, users
+from engine.services import (
+    accounts,
+    counting,
+    instances,
+    messages,
+    notifications,
+    processes,
+    timers,
+    tokens,
+    users,
+)
 from web.db import get_session, session_factory
 
 # Deployment refuses forms the `forms` package cannot render (the engine cannot import it).
@@ -100,14 +110,16 @@ def deploy_command(path):
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
 @click.option("--interval", type=float, default=None, help="Seconds between polls (default from config).")
 def run_timers_command(once, interval):
-    """Fire due BPMN timers and close ballots past their closing time; loops until stopped unless --once."""
+    """Fire due BPMN timers, close ballots past their closing time and tell the holders of overdue tasks;
+    loops until stopped unless --once."""
     factory = session_factory()
     pause = interval if interval is not None else current_app.config["TIMER_INTERVAL_SECONDS"]
     while True:
         fired = timers.run_due_timers(factory)
         closed = counting.close_due(factory)
-        if fired or closed or once:
-            click.echo(f"{fired} timer(s) fired, {closed} ballot(s) closed")
+        told = notifications.notify_overdue(factory)
+        if fired or closed or told or once:
+            click.echo(f"{fired} timer(s) fired, {closed} ballot(s) closed, {told} told of overdue tasks")
         if once:
             return
         time.sleep(pause)

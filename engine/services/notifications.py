@@ -4,15 +4,27 @@ A reminder about a task goes to whoever holds it: its assignee, or, while nobody
 every active candidate (named users and the members of candidate groups). Each person gets their
 own row, read or not; only they see it. Sending is recorded in the audit trail (who was told
 what, about which task); reading is not.
+
+Whatever the model says, the holders of an open task are told once when it is past its deadline
+(`notify_overdue`, run by the timer workers), while its process runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock, connectors
 from engine.errors import InvalidInput, NotFound
-from engine.models import Group, HumanTask, HumanTaskCandidate, Notification, TaskState, User, user_group
+from engine.models import (
+    Group,
+    HumanTask,
+    HumanTaskCandidate,
+    Notification,
+    ProcessInstance,
+    TaskState,
+    User,
+    user_group,
+)
 from engine.paging import Page, page_number
 
 KINDS = ("reminder", "overdue", "message")
@@ -89,6 +101,28 @@ def send_queued(session: Session, instance) -> int:
     queued = session.info.pop(connectors.QUEUED, [])
     return sum(remind_holders(session, instance, element_id, title, body, kind=kind, actor=actor, branch=branch)
                for element_id, title, body, kind, branch, actor in queued)
+
+
+_OVERDUE = (select(HumanTask).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .where(HumanTask.state == TaskState.OPEN, ProcessInstance.status.in_(("running", "waiting")),
+                   ~exists().where(Notification.human_task_id == HumanTask.id, Notification.kind == "overdue"))
+            .order_by(HumanTask.due_at, HumanTask.id))
+
+
+def notify_overdue(session_factory: sessionmaker) -> int:
+    """Tell the holders of every open task past its deadline that it is overdue, once per task (a task
+    nobody can work on is looked at again next time); returns how many were told. Several workers may
+    run this at once: on PostgreSQL each takes the tasks no other holds, on SQLite one writes at a time."""
+    told = 0
+    with session_factory() as session:
+        query = _OVERDUE.where(HumanTask.due_at < clock.now())
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=HumanTask, skip_locked=True)
+        for task in session.scalars(query).all():
+            told += send(session, holders(session, task), task.title, kind="overdue", instance=task.instance,
+                         task=task)
+        session.commit()
+    return told
 
 
 def notify_groups(session: Session, group_names: list[str], title: str, body: str | None = None,

@@ -155,3 +155,32 @@ def test_a_reminder_whose_time_has_passed_reaches_the_department_when_the_task_o
                                                   HumanTask.element_id == "submit_plan"))
     assert note.human_task_id == plan.id and note.title == "整改方案 7 天后到期：教育局"
     assert mine(session, office) == []
+
+
+def test_the_holders_of_an_overdue_task_are_told_once(session, sessions, open_task):
+    instance, task, people = open_task
+    task.due_at = clock.now() + timedelta(days=1)
+    session.commit()
+    assert notifications.notify_overdue(sessions) == 0  # not yet
+    clock.advance(timedelta(days=2))
+    assert notifications.notify_overdue(sessions) == 3  # the group's active members and the named user
+    assert notifications.notify_overdue(sessions) == 0  # once per task
+    session.expire_all()
+    [told] = mine(session, people["wang"])
+    assert (told.kind, told.title, told.human_task_id, told.instance_id) == ("overdue", task.title, task.id,
+                                                                               instance.id)
+    assert mine(session, people["gone"]) == [] and mine(session, people["other"]) == []
+
+
+def test_no_overdue_notice_for_a_suspended_process_or_a_done_task(session, sessions, open_task, admin):
+    instance, task, people = open_task
+    task.due_at = clock.now() - timedelta(hours=1)
+    instances.suspend(session, instance.id, admin, "暂缓")
+    session.commit()
+    assert notifications.notify_overdue(sessions) == 0  # nobody can work on it now
+    instances.resume(session, instance.id, admin, "继续")
+    tasks.complete_task(session, task.id, {"title": "整改方案"}, people["wang"])
+    session.commit()
+    assert notifications.notify_overdue(sessions) == 0  # done, though late
+    session.expire_all()
+    assert session.scalar(select(Notification.id).where(Notification.kind == "overdue")) is None
