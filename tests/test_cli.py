@@ -17,6 +17,7 @@ from engine.models import (
     DeputyProfile,
     Group,
     MemberProfile,
+    Notification,
     Opinion,
     ProcessInstance,
     ProcessVersion,
@@ -128,7 +129,8 @@ def test_start_an_instance_fire_timers_and_verify_the_audit_chain(cli, sessions)
     assert re.fullmatch(r"Instance \d+ of approval: \w+\n", output), output
     assert "approval v1" in ok(cli("instances", "list"))
 
-    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 0 ballot(s) closed, 0 told of overdue tasks"]
+    assert ok(cli("run-timers", "--once")).splitlines() == [
+        "0 timer(s) fired, 0 ballot(s) closed, 0 told of overdue tasks"]
 
     output = ok(cli("verify-audit"))
     assert "intact" in output
@@ -192,6 +194,10 @@ def test_demo_year_gives_every_role_work(cli, sessions, monkeypatch, tmp_path):
             assert len(ballots.my_open_ballots(session, users.get_user(session, name))) == 1
         assert session.scalar(select(func.count()).select_from(Publication)) == 1  # the public notice
         assert session.scalar(select(func.count()).select_from(Opinion)) == 3
+        # 卫健局's overdue plan: its contact and the office's follow-up are already marked as overdue
+        overdue = session.execute(select(User.username, Notification.title).join(User, User.id == Notification.user_id)
+                                  .where(Notification.kind == "overdue")).all()
+        assert ("dept_health", "提交整改方案：卫健局") in overdue
 
 
 def test_verify_audit_names_a_tampered_event(cli, sessions):
@@ -233,7 +239,8 @@ def test_run_timers_closes_ballots_past_their_time(cli, sessions):
         ballots.cast(session, envelope, "basic")
         session.commit()
     clock.advance(timedelta(seconds=2))
-    assert ok(cli("run-timers", "--once")).splitlines() == ["0 timer(s) fired, 1 ballot(s) closed, 0 told of overdue tasks"]
+    assert ok(cli("run-timers", "--once")).splitlines() == [
+        "0 timer(s) fired, 1 ballot(s) closed, 0 told of overdue tasks"]
     with sessions() as session:
         closed = session.scalar(select(Ballot))
         assert closed.status == "closed" and closed.tally["grade"] == "基本满意"

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from engine import dates
 from engine.models import Ballot, Group, OpinionChannel, ProcessInstance, User
-from engine.services import ballots, instances, opinion_channels, processes, users
-from web.db import get_session
+from engine.services import ballots, instances, notifications, opinion_channels, processes, users
+from web.db import get_session, session_factory
 from web.demo_county import load_county
 from web.demo_year import load_demo_year
 
@@ -119,6 +119,7 @@ def demo_command():
                                          title=data["title"], business_key=data["key"])
     load_demo_year(session)
     session.commit()
+    notifications.notify_overdue(session_factory())  # as the timer worker would: 卫健局's plan is overdue
     click.echo(f"Demo data ready. Sign in as any of: {', '.join(p[0] for p in PEOPLE)}")
     click.echo("County: " + ", ".join(f"{kind} {sum(counts.values())}" for kind, counts in county.items())
                + " (generated people have no password)")
