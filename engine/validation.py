@@ -13,6 +13,7 @@ from jsonschema import Draft7Validator
 from jsonschema.validators import validator_for
 
 from engine.errors import InvalidInput
+from engine.read_only import keep_read_only
 from engine.script_env import GUARDS, HELPERS, SAFE_BUILTINS, render_text
 from engine.serializer import json_safe
 
@@ -111,63 +112,6 @@ def check_fields(schema: dict, clean: dict) -> None:
         if unknown:
             raise InvalidInput(f"Fields not in the form: {', '.join(unknown)}.",
                                errors={k: "unknown" for k in unknown})
-
-
-def _read_only(schema: dict, ui: dict) -> bool:
-    return any(value is True for value in (schema.get("readOnly"), ui.get("ui:readonly"), ui.get("ui:disabled")))
-
-
-def keep_read_only(schema: dict, ui: dict, clean: dict, current) -> None:
-    """Read-only fields keep what the task's data holds, whatever was submitted: what they show
-    (what the committee asked, an earlier step's answer) is not the submitter's to change.
-
-    A row of a repeating group keeps its read-only part when that part is, unchanged, the part of a
-    row of the task's data (each data row once: rows may have been removed or moved). Otherwise, while
-    there are as many rows as in the data, it takes the part of the data row at its position (a
-    client that leaves read-only values out, or changed them); else it loses its read-only values.
-    Changes `clean` in place."""
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(properties, dict):
-        return
-    current = current if isinstance(current, dict) else {}
-    for name, sub in properties.items():
-        if not isinstance(sub, dict):
-            continue
-        sub_ui = ui.get(name) if isinstance(ui.get(name), dict) else {}
-        if _read_only(sub, sub_ui):
-            if name in current:
-                clean[name] = json_safe(current[name])  # a copy: the task data is not shared
-            else:
-                clean.pop(name, None)
-        elif isinstance(clean.get(name), dict):
-            keep_read_only(sub, sub_ui, clean[name], current.get(name))
-        elif isinstance(clean.get(name), list) and isinstance(sub.get("items"), dict):
-            item_ui = sub_ui.get("items") if isinstance(sub_ui.get("items"), dict) else {}
-            _keep_in_rows(sub["items"], item_ui, clean[name], current.get(name))
-
-
-def _keep_in_rows(schema: dict, ui: dict, rows: list, current) -> None:
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-    fixed = [name for name, sub in properties.items()
-             if isinstance(sub, dict) and _read_only(sub, ui.get(name) if isinstance(ui.get(name), dict) else {})]
-    before = [json_safe(row) for row in current if isinstance(row, dict)] if isinstance(current, list) else []
-
-    def part(row: dict) -> dict:
-        return {name: row[name] for name in fixed if name in row}
-
-    used: set[int] = set()
-    in_place = len(rows) == len(before)
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            continue
-        given = part(row)
-        match = next((i for i, old in enumerate(before) if i not in used and part(old) == given), None) \
-            if given else None
-        if match is None and in_place and index not in used:
-            match = index
-        if match is not None:
-            used.add(match)
-        keep_read_only(schema, ui, row, before[match] if match is not None else None)
 
 
 def validate_submission(forms: dict, task_row, spiff_task, data: dict) -> dict:

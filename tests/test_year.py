@@ -158,18 +158,19 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert self_tasks["D01"].due_at == datetime(2023, 5, 31, 23, 59, 59, tzinfo=UTC) - CST
     assert [t.id for t in tasks.my_tasks(session, p["D02"])] == [self_tasks["D02"].id]  # lane_owners
     at(2023, 5, 20)
-    for code, task in self_tasks.items():
+    for code, task in self_tasks.items():  # every content item the form lists, as the page sends them
         done(session, task, {"self_summary": "对照九项共性内容和重点工作逐项自查。",
-                             "self_items": [{"item": "法治政府建设", "assessment": "已完成"}]}, p[code])
+                             "self_items": rows_of(session, year, task, "self_items", assessment="已完成")}, p[code])
     for code, task in by_department(session, year, "investigation_log").items():
         activity = {"kind": "forum", "held_on": "2023-06-10", "participants": "调查组、服务对象", "notes": "座谈会记录"}
         done(session, task, {"activities": [activity]}, p[f"{code}_member"])
     reports = by_department(session, year, "write_report")
     assert "收到意见 1 条" in reports["D01"].instructions and "不满意 1" in reports["D01"].instructions
     for code, task in reports.items():
-        item = {"item": "法治政府建设", "problems": f"{code}执法不够规范", "suggestions": "加强培训"}
+        items = rows_of(session, year, task, "report_items")
+        items[0].update(problems=f"{code}执法不够规范", suggestions="加强培训")  # 法治政府建设
         done(session, task, {"report_summary": f"{code}调查报告摘要：总体较好，存在若干问题。",
-                             "vice_mayor_views": "支持评议", "report_items": [item]}, p[f"{code}_member"])
+                             "vice_mayor_views": "支持评议", "report_items": items}, p[f"{code}_member"])
     leader_reviews = by_department(session, year, "leader_review")
     assert leader_reviews["D01"].assignee_id == p["D01_leader"].id
     for code, task in leader_reviews.items():
@@ -247,10 +248,12 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
         assert task_data(session, year, task)["plan_items"] == [{"problem": f"{code}执法不够规范",
                                                                  "target": "年底前完成培训"}]
     at(2023, 11, 20)
-    plan_data = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
-        {"problem": "执法不够规范", "measures": "开展培训", "deadline": "2023-12-20", "responsible": "局长"}]}
+    def plan_data(task):  # the committee's rows, each with its measures, as the page sends them
+        return {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": rows_of(
+            session, year, task, "plan_items", measures="开展培训", deadline="2023-12-20", responsible="局长")}
+
     for code in ("D01", "D03"):
-        done(session, plans[code], plan_data, p[code])
+        done(session, plans[code], plan_data(plans[code]), p[code])
     session.commit()
     at(2023, 12, 1, 10)  # 民政局 is late: the reminder and the escalation fire; its own task stays open
     assert timers.run_due_timers(sessions) >= 2
@@ -263,16 +266,21 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert [t.id for t in tasks.my_tasks(session, p["office"])] == [escalation[0].id]
     assert by_department(session, year, "submit_plan").keys() == {"D02"}
     done(session, escalation[0], {"followup_note": "已电话督促"}, p["office"])
-    done(session, by_department(session, year, "submit_plan")["D02"], plan_data, p["D02"])
+    late_plan = by_department(session, year, "submit_plan")["D02"]
+    done(session, late_plan, plan_data(late_plan), p["D02"])
     for task in by_department(session, year, "review_plan").values():
         done(session, task, {"approved": True}, p["jkww"])
     report_tasks = by_department(session, year, "submit_report")
     assert report_tasks["D01"].due_at == datetime(2023, 12, 31, 23, 59, 59, tzinfo=UTC) - CST
     at(2023, 12, 20)
-    report_data = {"report_summary": "已按整改方案完成全部整改任务。", "report_items": [
-        {"problem": "执法不够规范", "status": "done", "evidence": "培训记录"}]}
+    def report_data(task):  # the form lists the plan's problems; each gets its status
+        items = rows_of(session, year, task, "report_items", status="done", evidence="培训记录")
+        return {"report_summary": "已按整改方案完成全部整改任务。", "report_items": items}
+
     for code, task in report_tasks.items():
-        done(session, task, report_data, p[code])
+        assert [(i["problem"], i["measures"]) for i in task_data(session, year, task)["report_items"]] == [
+            (f"{code}执法不够规范", "开展培训")]
+        done(session, task, report_data(task), p[code])
     for task in by_department(session, year, "review_report").values():
         done(session, task, {"approved": True}, p["jkww"])
 
@@ -283,9 +291,10 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     [again] = open_tasks(session, year, "submit_plan")
     assert "县交通运输局" in again.title
     assert again.due_at == datetime(2024, 2, 10, 23, 59, 59, tzinfo=UTC) - CST  # re-issued on 10 January
-    done(session, again, plan_data, p["D03"])
+    done(session, again, plan_data(again), p["D03"])
     done(session, open_tasks(session, year, "review_plan")[0], {"approved": True}, p["jkww"])
-    done(session, open_tasks(session, year, "submit_report")[0], report_data, p["D03"])
+    second_report = open_tasks(session, year, "submit_report")[0]
+    done(session, second_report, report_data(second_report), p["D03"])
     done(session, open_tasks(session, year, "review_report")[0], {"approved": True}, p["jkww"])
     vote_all(session, p["office"], "D03", "reevaluation", ["satisfied"] * 30)
 
@@ -301,8 +310,9 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     # the rectification ledger: each department's problem, its measures and what became of it (the
     # department sent back to rectify again counts with its latest plan and report)
     entries = ledger.ledger(session, p["office"], 2023)
-    assert [(e.department, e.problem, e.measures, e.status) for e in entries] == [
-        (name, "执法不够规范", "开展培训", "已完成") for name in sorted(n for _c, n, _s in DEPARTMENTS)]
+    assert [(e.department, e.problem, e.target, e.measures, e.status) for e in entries] == [
+        (name, f"{code}执法不够规范", "年底前完成培训", "开展培训", "已完成")
+        for code, name, _s in sorted(DEPARTMENTS, key=lambda d: d[1])]
     assert open_tasks(session, year) == []
     kinds = dict(session.execute(select(Publication.kind, func.count()).group_by(Publication.kind)).all())
     assert kinds == {"notice": 1, "results": 1, "rectification": 3}
@@ -333,6 +343,11 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
 
 def task_data(session, instance, task) -> dict:
     return runtime.find_task(repository.load(session, instance), task.task_guid).data
+
+
+def rows_of(session, instance, task, key, **answers) -> list[dict]:
+    """The rows a task's form lists (with their read-only parts), each with `answers` filled in."""
+    return [{**row, **answers} for row in task_data(session, instance, task)[key]]
 
 
 def test_every_model_in_processes_deploys(session, admin):

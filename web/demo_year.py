@@ -41,6 +41,14 @@ def _open(session: Session, instance: ProcessInstance, element: str) -> list[Hum
         HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)))
 
 
+def _rows(session: Session, task: HumanTask, key: str, answers: list[dict] | None = None, **every) -> list[dict]:
+    """The rows a task's form lists (what the committee asked, the content items), answered as a
+    department would on the page: `answers` row by row, `every` in each row."""
+    listed = tasks.load_task_context(session, task).get(key) or []
+    answers = answers or []
+    return [{**row, **every, **(answers[i] if i < len(answers) else {})} for i, row in enumerate(listed)]
+
+
 def _for(session: Session, instance: ProcessInstance, element: str, department: str) -> HumanTask:
     return next(t for t in _open(session, instance, element) if department in t.title)
 
@@ -89,10 +97,11 @@ def _plan_submitted(session: Session, year: int) -> None:
     if plan:
         tasks.complete_task(session, plan[0].id, {
             "plan_summary": "成立整改工作专班，对照评议意见逐条制定措施，明确时限和责任人。",
-            "plan_items": [{"problem": "课后服务覆盖不足", "measures": "扩大课后服务覆盖面，增加体育艺术课程",
-                            "deadline": f"{year + 1}-01-31", "responsible": "基础教育科"},
-                           {"problem": "校园周边交通安全隐患", "measures": "会同交警设置护学岗和减速设施",
-                            "deadline": f"{year + 1}-03-31", "responsible": "安全管理科"}]},
+            "plan_items": _rows(session, plan[0], "plan_items", [
+                {"measures": "扩大课后服务覆盖面，增加体育艺术课程", "deadline": f"{year + 1}-01-31",
+                 "responsible": "基础教育科"},
+                {"measures": "会同交警设置护学岗和减速设施", "deadline": f"{year + 1}-03-31",
+                 "responsible": "安全管理科"}])},
             _user(session, "dept_edu"))
 
 
@@ -121,8 +130,9 @@ def _advance_departments(session: Session, instance, planned: list[dict], invest
         task = _for(session, instance, "self_inspection", unit["name"])
         tasks.complete_task(session, task.id, {
             "self_summary": f"{unit['name']}对照评议内容逐项开展自查，形成自查报告。",
-            "self_items": [{"item": "法治政府建设", "assessment": "依法行政制度健全，执法检查全覆盖。",
-                            "problems_found": "个别执法文书不规范", "problems_fixed": "已开展文书专项整改"}]},
+            "self_items": _rows(session, task, "self_items", [
+                {"assessment": "依法行政制度健全，执法检查全覆盖。", "problems_found": "个别执法文书不规范",
+                 "problems_fixed": "已开展文书专项整改"}], assessment="按计划推进，完成年度目标。")},
             contact)
         if step == 0:
             continue  # investigation under way
@@ -135,7 +145,8 @@ def _advance_departments(session: Session, instance, planned: list[dict], invest
         tasks.complete_task(session, report.id, {
             "report_summary": f"{unit['name']}工作总体较好，群众满意度较高，但在服务效能方面仍有差距。",
             "vice_mayor_views": "支持评议工作，督促部门认真整改。",
-            "report_items": [{"item": "法治政府建设", "problems": "执法文书不够规范", "suggestions": "开展业务培训"}]},
+            "report_items": _rows(session, report, "report_items",
+                                  [{"problems": "执法文书不够规范", "suggestions": "开展业务培训"}])},
             investigator)
         if step == 2:
             continue  # waiting for the group leader

@@ -14,10 +14,7 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 
 def _year_and_entries(session):
-    years = ledger.years(session)
-    year = numbers.year_arg() or (years[0] if years else None)
-    entries = ledger.ledger(session, current_user, year) if year is not None else []
-    return years, year, entries
+    return ledger.year_ledger(session, current_user, numbers.year_arg())
 
 
 @bp.get("/")

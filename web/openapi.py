@@ -77,6 +77,10 @@ def document() -> dict:
                               **_errors(401, 403, 404, 409)}}},
             "/tasks/{task_id}/submit": {"post": {
                 "summary": "Complete a task with its form data",
+                "description": "Read-only fields keep the task's data whatever is sent. Rows of a repeating "
+                               "group with read-only parts are sent back with those parts as the task gives "
+                               "them (they say which row is which); a row whose read-only part matches no row "
+                               "of the task is refused with 400.",
                 "parameters": task_id,
                 "requestBody": {"required": True, **_json({
                     "type": "object", "required": ["data"],

@@ -5,7 +5,7 @@ It reads the steps of the shipped rectification model (processes/rectification.b
 completed `submit_plan` (its `plan_items`: problem, target, measures, deadline, responsible) and
 `submit_report` (its `report_items`: problem, status, evidence) of each department, matched by
 problem. A department is the branch the steps ran in (the year's per-department rectification),
-else the `department` of a rectification run on its own. Each person sees the rows of the
+else the `department` a rectification run on its own was started with. Each person sees the rows of the
 instances and branches they may see (engine/permissions.py), as everywhere else.
 """
 from __future__ import annotations
@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload, undefer
 
-from engine import repository
 from engine.labels import for_version as version_labels
-from engine.models import HumanTask, ProcessInstance
+from engine.models import AuditEvent, HumanTask, ProcessInstance
 from engine.models import TaskState as RowState
-from engine.permissions import instance_view
+from engine.permissions import instance_views
 from engine.services import scope
 
 PLAN_STEP, REPORT_STEP = "submit_plan", "submit_report"
@@ -43,46 +42,59 @@ class Entry:
     reported_at: datetime | None = None
 
 
-def years(session: Session) -> list[int]:
+def years(session: Session, instance_years: dict[int, int] | None = None) -> list[int]:
     """The years that have a completed rectification plan, newest first."""
+    instance_years = scope.instance_years(session) if instance_years is None else instance_years
     with_plans = set(session.scalars(select(HumanTask.instance_id).distinct().where(
         HumanTask.element_id == PLAN_STEP, HumanTask.state == RowState.COMPLETED)))
-    return sorted({y for iid, y in scope.instance_years(session).items() if iid in with_plans}, reverse=True)
+    return sorted({y for iid, y in instance_years.items() if iid in with_plans}, reverse=True)
 
 
-def ledger(session: Session, user, year: int | None = None) -> list[Entry]:
-    """The ledger rows `user` may see (of `year`, when given), by department, in the plan's order."""
+def year_ledger(session: Session, user, year: int | None = None) -> tuple[list[int], int | None, list[Entry]]:
+    """(the years there are, the year shown: `year` or else the latest, its rows `user` may see)."""
     instance_years = scope.instance_years(session)
-    found = session.scalars(select(HumanTask).where(HumanTask.element_id.in_((PLAN_STEP, REPORT_STEP)),
-                                                    HumanTask.state == RowState.COMPLETED)
-                            .order_by(HumanTask.completed_at, HumanTask.id))
+    found = years(session, instance_years)
+    shown = year or (found[0] if found else None)
+    return found, shown, ledger(session, user, shown, instance_years) if shown is not None else []
+
+
+def ledger(session: Session, user, year: int | None = None,
+           instance_years: dict[int, int] | None = None) -> list[Entry]:
+    """The ledger rows `user` may see (of `year`, when given), by department, in the plan's order."""
+    instance_years = scope.instance_years(session) if instance_years is None else instance_years
+    query = (select(HumanTask).where(HumanTask.element_id.in_((PLAN_STEP, REPORT_STEP)),
+                                     HumanTask.state == RowState.COMPLETED)
+             .options(undefer(HumanTask.submitted)).order_by(HumanTask.completed_at, HumanTask.id))
+    if year is not None:
+        query = query.where(HumanTask.instance_id.in_([iid for iid, y in instance_years.items() if y == year]))
+    found = session.scalars(query).all()
+    views = instance_views(session, [task.instance_id for task in found], user)
     latest: dict[tuple[int, str | None], dict[str, HumanTask]] = {}
-    views: dict[int, object] = {}
     for task in found:
-        if year is not None and instance_years.get(task.instance_id) != year:
-            continue
-        if task.instance_id not in views:
-            views[task.instance_id] = instance_view(session, task.instance_id, user)
-        view = views[task.instance_id]
-        if view is None or not view.sees(task.branch):
-            continue
-        latest.setdefault((task.instance_id, task.branch), {})[task.element_id] = task  # later rows win
+        view = views.get(task.instance_id)
+        if view is not None and view.sees(task.branch):
+            latest.setdefault((task.instance_id, task.branch), {})[task.element_id] = task  # later rows win
+    instances = {i.id: i for i in session.scalars(select(ProcessInstance).where(
+        ProcessInstance.id.in_({iid for iid, _branch in latest})).options(selectinload(ProcessInstance.version)))}
+    named = _departments_named_at_start(session, [iid for (iid, branch) in latest if branch is None])
     rows: list[Entry] = []
     for (instance_id, _branch), steps in latest.items():
         plan, report = steps.get(PLAN_STEP), steps.get(REPORT_STEP)
-        instance = session.get(ProcessInstance, instance_id)
-        department = (plan or report).branch_label or _department_of(session, instance)
+        instance = instances[instance_id]
+        department = (plan or report).branch_label or named.get(instance_id) or instance.title
         rows.extend(_entries(session, instance, instance_years.get(instance_id), department, plan, report))
     rows.sort(key=lambda e: (-(e.year or 0), e.department))
     return rows
 
 
-def _department_of(session: Session, instance: ProcessInstance) -> str:
-    """A rectification run on its own names its department in its data; else its title."""
-    workflow = repository.peek(session, instance)
-    data = workflow.data if workflow.is_completed() else (workflow.last_task or workflow.task_tree).data
-    department = (data or {}).get("department")
-    return department.strip() if isinstance(department, str) and department.strip() else instance.title
+def _departments_named_at_start(session: Session, instance_ids: list[int]) -> dict[int, str]:
+    """The `department` of each instance's start data (a rectification run on its own names it there)."""
+    if not instance_ids:
+        return {}
+    name = scope.json_text(AuditEvent.data_after, "department")
+    rows = session.execute(select(AuditEvent.instance_id, name).where(
+        AuditEvent.event_type == "instance_started", AuditEvent.instance_id.in_(instance_ids)))
+    return {iid: name.strip() for iid, name in rows if name and name.strip()}
 
 
 def _items(task: HumanTask | None, key: str) -> list[dict]:
@@ -95,23 +107,31 @@ def _text(value) -> str:
 
 
 def _entries(session, instance, year, department, plan, report) -> list[Entry]:
+    """The plan's rows, each with the report row on the same problem (the report form lists the
+    plan's problems, so a problem named twice is matched in order); report rows on other problems
+    (an older report) come after."""
     labels = version_labels(session, instance.version).for_element(REPORT_STEP)
-    reported = {_text(item.get("problem")).strip(): item for item in _items(report, REPORT_ITEMS)}
+    reported: dict[str, list[dict]] = {}
+    for item in _items(report, REPORT_ITEMS):
+        reported.setdefault(_text(item.get("problem")).strip(), []).append(item)
     entries = []
     for item in _items(plan, PLAN_ITEMS):
         problem = _text(item.get("problem")).strip()
-        entries.append(Entry(year=year, department=department, problem=problem, target=_text(item.get("target")),
-                             measures=_text(item.get("measures")), deadline=_text(item.get("deadline")),
-                             responsible=_text(item.get("responsible")),
-                             plan_task_id=plan.id))
-    by_problem = {entry.problem: entry for entry in entries}
-    for problem, item in reported.items():
-        entry = by_problem.get(problem)
-        if entry is None:  # reported without being in the plan: still in the ledger
-            entry = Entry(year=year, department=department, problem=problem)
-            entries.append(entry)
-        status = item.get("status")
-        entry.status = labels.choice("status", status) or _text(status)
-        entry.evidence = _text(item.get("evidence"))
-        entry.report_task_id, entry.reported_at = report.id, report.completed_at
+        entry = Entry(year=year, department=department, problem=problem, target=_text(item.get("target")),
+                      measures=_text(item.get("measures")), deadline=_text(item.get("deadline")),
+                      responsible=_text(item.get("responsible")), plan_task_id=plan.id)
+        if reported.get(problem):
+            _report(entry, reported[problem].pop(0), report, labels)
+        entries.append(entry)
+    for problem, items in reported.items():
+        for item in items:
+            entries.append(_report(Entry(year=year, department=department, problem=problem), item, report, labels))
     return entries
+
+
+def _report(entry: Entry, item: dict, report: HumanTask, labels) -> Entry:
+    status = item.get("status")
+    entry.status = labels.choice("status", status) or _text(status)
+    entry.evidence = _text(item.get("evidence"))
+    entry.report_task_id, entry.reported_at = report.id, report.completed_at
+    return entry

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import forms
-from engine import bpmn, clock
+from engine import bpmn, clock, repository, runtime
 from engine.models import HumanTask
 from engine.models import TaskState as RowState
 from engine.services import instances, ledger, processes, tasks
@@ -34,49 +34,79 @@ def rectifications(session, admin, make_user):
     return people, started
 
 
+SUMMARY = "已按整改方案完成主要整改任务。"
+
+
 def step(session, instance, element):
     return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                    HumanTask.element_id == element,
                                                    HumanTask.state == RowState.OPEN)).one()
 
 
-def plan_of(problems):
-    return {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
-        {"problem": p, "measures": f"{p}：制定措施", "deadline": "2025-12-20", "responsible": "分管副局长"}
-        for p in problems]}
+def rows_of(session, instance, task, key, **answers):
+    """The rows the task's form lists (read-only parts included), each answered with `answers`."""
+    data = runtime.find_task(repository.peek(session, instance), task.task_guid).data
+    return [{**row, **{k: (v(row) if callable(v) else v) for k, v in answers.items()}} for row in data[key]]
+
+
+def submit_plan(session, instance, user):
+    task = step(session, instance, "submit_plan")
+    tasks.complete_task(session, task.id, {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": rows_of(
+        session, instance, task, "plan_items", measures=lambda row: f"{row['problem']}：制定措施",
+        deadline="2025-12-20", responsible="分管副局长")}, user)
 
 
 def test_plans_and_reports_line_up_by_problem(session, rectifications):
     people, started = rectifications
     edu, health = started["教育局"], started["卫健局"]
-    tasks.complete_task(session, step(session, edu, "submit_plan").id,
-                        plan_of(["课后服务覆盖不足", "校园周边交通安全隐患"]), people["edu"])
-    tasks.complete_task(session, step(session, health, "submit_plan").id, plan_of(["基层医疗人员不足"]),
-                        people["health"])
+    submit_plan(session, edu, people["edu"])
+    submit_plan(session, health, people["health"])
     before_report = ledger.ledger(session, _auditor(session), 2025)
-    assert [(e.department, e.problem, e.status) for e in before_report] == [
-        ("卫健局", "基层医疗人员不足", ""), ("教育局", "课后服务覆盖不足", ""), ("教育局", "校园周边交通安全隐患", "")]
+    assert [(e.department, e.problem, e.target, e.status) for e in before_report] == [
+        ("卫健局", "基层医疗人员不足", "补足编制", ""), ("教育局", "课后服务覆盖不足", "覆盖率达到95%", ""),
+        ("教育局", "校园周边交通安全隐患", "完成整治", "")]
     assert before_report[1].measures == "课后服务覆盖不足：制定措施" and before_report[1].responsible == "分管副局长"
 
     tasks.complete_task(session, step(session, edu, "review_plan").id, {"approved": True}, people["committee"])
-    tasks.complete_task(session, step(session, edu, "submit_report").id, {
-        "report_summary": "已按整改方案完成主要整改任务。", "report_items": [
-            {"problem": "课后服务覆盖不足", "status": "done", "evidence": "覆盖率96%"},
-            {"problem": "校园周边交通安全隐患", "status": "long_term"},
-            {"problem": "另行发现的问题", "status": "in_progress"}]}, people["edu"])
+    report = step(session, edu, "submit_report")
+    statuses = {"课后服务覆盖不足": ("done", "覆盖率96%"), "校园周边交通安全隐患": ("long_term", "")}
+    answered = rows_of(session, edu, report, "report_items", status=lambda row: statuses[row["problem"]][0],
+                       evidence=lambda row: statuses[row["problem"]][1])
+    tasks.complete_task(session, report.id, {"report_summary": SUMMARY, "report_items": answered}, people["edu"])
     rows = [e for e in ledger.ledger(session, _auditor(session), 2025) if e.department == "教育局"]
     assert [(e.problem, e.status, e.evidence) for e in rows] == [
-        ("课后服务覆盖不足", "已完成", "覆盖率96%"), ("校园周边交通安全隐患", "需长期坚持", ""),
-        ("另行发现的问题", "正在整改", "")]  # statuses as the report form names them
-    assert rows[0].plan_task_id and rows[0].report_task_id and rows[2].plan_task_id is None
+        ("课后服务覆盖不足", "已完成", "覆盖率96%"),
+        ("校园周边交通安全隐患", "需长期坚持", "")]  # statuses as the form names them
+    assert rows[0].plan_task_id and rows[0].report_task_id == report.id
     assert ledger.years(session) == [2025]
     assert ledger.ledger(session, _auditor(session), 2024) == []
+
+
+def test_the_report_form_lists_the_plan_and_a_problem_named_twice_is_matched_in_order(session, rectifications):
+    people, started = rectifications
+    edu = started["教育局"]
+    plan = step(session, edu, "submit_plan")
+    items = rows_of(session, edu, plan, "plan_items", deadline="2025-12-20", responsible="副局长")
+    items[1]["problem"] = items[0]["problem"]  # the department names both rows alike
+    items[0]["measures"], items[1]["measures"] = "措施一", "措施二"
+    tasks.complete_task(session, plan.id, {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": items},
+                        people["edu"])
+    tasks.complete_task(session, step(session, edu, "review_plan").id, {"approved": True}, people["committee"])
+    report = step(session, edu, "submit_report")
+    listed = rows_of(session, edu, report, "report_items")
+    assert listed == [{"problem": "课后服务覆盖不足", "measures": "措施一"},
+                      {"problem": "课后服务覆盖不足", "measures": "措施二"}]
+    listed[0].update(status="done")
+    listed[1].update(status="in_progress")
+    tasks.complete_task(session, report.id, {"report_summary": SUMMARY, "report_items": listed}, people["edu"])
+    rows = ledger.ledger(session, _auditor(session), 2025)
+    assert [(e.measures, e.status) for e in rows] == [("措施一", "已完成"), ("措施二", "正在整改")]
 
 
 def test_each_sees_only_their_own(session, rectifications):
     people, started = rectifications
     for name, who in (("教育局", "edu"), ("卫健局", "health")):
-        tasks.complete_task(session, step(session, started[name], "submit_plan").id, plan_of(["问题一"]), people[who])
+        submit_plan(session, started[name], people[who])
     assert {e.department for e in ledger.ledger(session, people["edu"])} == {"教育局"}
     assert ledger.ledger(session, people["office"]) == []  # no part in either (nothing is overdue yet)
     assert {e.department for e in ledger.ledger(session, _auditor(session))} == {"教育局", "卫健局"}

@@ -30,9 +30,10 @@ def plan_submitted(session, make_user, admin):
     plan = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                   HumanTask.element_id == "submit_plan"))
     tasks.complete_task(session, plan.id, {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
-        {"problem": "课后服务覆盖不足", "measures": "扩大课后服务", "deadline": "2025-12-20", "responsible": "副局长"},
+        {"problem": "课后服务覆盖不足", "target": "覆盖率达到95%", "measures": "扩大课后服务", "deadline": "2025-12-20",
+         "responsible": "副局长"},
         {"problem": "=HYPERLINK(\"http://x\")", "measures": "核查", "deadline": "2025-12-20",
-         "responsible": "副局长"}]}, edu)
+         "responsible": "副局长"}]}, edu)  # as the page sends them: each row with what the committee asked
     session.commit()
     return instance
 
