@@ -31,8 +31,24 @@ def run_migrations_online() -> None:
 def _run(connection, url) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=is_sqlite(url), compare_type=True)
-    with context.begin_transaction():
-        context.run_migrations()
+    if not is_sqlite(url):
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    # SQLite changes a table in batch mode by copying it and dropping the old one. With foreign keys
+    # on, that DROP deletes the rows of other tables that cascade from it (a user's groups) or fails
+    # on those that refer to it (their tasks). So they are off while migrating (the pragma only takes
+    # outside a transaction), and every reference is checked before the work is committed.
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows referring to missing ones: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -89,10 +89,11 @@ def test_json_null_left_by_earlier_versions_becomes_sql_null(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'nulls.db'}"
     upgrade(url, MIGRATIONS, "0009")
-    db_engine = create_engine(url)  # plain SQLite: foreign keys not enforced, so two rows will do
+    db_engine = create_engine(url)  # plain SQLite: the rows are written as they stand
     try:
         with db_engine.begin() as connection:  # rows as core updates wrote None before 0010: JSON null
-            _row_with(connection, "process_instance", id=1, error="null")
+            _row_with(connection, "process_version", id=1)
+            _row_with(connection, "process_instance", id=1, process_version_id=1, error="null")
             _row_with(connection, "human_task", instance_id=1, task_guid="g", draft="null", submitted="null")
         upgrade(url, MIGRATIONS)
         with db_engine.connect() as connection:
@@ -101,3 +102,25 @@ def test_json_null_left_by_earlier_versions_becomes_sql_null(tmp_path):
                 == [(1,)]
     finally:
         db_engine.dispose()
+
+
+def test_downgrade_with_accounts_in_groups_and_upgrade_again(tmp_path):
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'populated.db'}"
+    upgrade(url, MIGRATIONS)
+    db_engine = make_engine(url)
+    with db_engine.begin() as connection:
+        connection.execute(text("""INSERT INTO "group" (id, name, title, created_at)
+                                   VALUES (1, '评议办', '', '2026-01-01 00:00:00')"""))
+        _row_with(connection, "user", id=1, username="office", display_name="王秀英", session_epoch="e")
+        connection.execute(text("INSERT INTO user_group (user_id, group_id) VALUES (1, 1)"))
+    db_engine.dispose()
+    command.downgrade(alembic_config(url, MIGRATIONS), "0012")  # the columns of accounts added since go
+    upgrade(url, MIGRATIONS)
+    assert schema_differences(url) == []
+    db_engine = make_engine(url)
+    with db_engine.connect() as connection:
+        assert connection.execute(text("SELECT username, session_epoch FROM user")).all() == [("office", None)]
+        assert connection.execute(text("SELECT user_id, group_id FROM user_group")).all() == [(1, 1)]  # kept
+    db_engine.dispose()
