@@ -71,6 +71,7 @@ def describe(task) -> TaskInfo:
     element = spec.bpmn_id or spec.name
     try:
         title = render_text(props["title"], task.data) if props.get("title") else (spec.bpmn_name or element)
+        title = " ".join(title.split()) or element  # one line: a name from data may hold a line break
         instructions = render_text(ext.get("instructionsForEndUser") or "", task.data)
     except Exception as exc:  # jinja errors of any kind, raised while rendering model text
         raise ScriptError(f"Error in '{spec.bpmn_name or element}' ({element}): instructions: {exc}",

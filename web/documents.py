@@ -6,6 +6,7 @@ year's ranking and a term plan. Chinese text is set in 宋体 (titles in 黑体)
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 
 from docx import Document
@@ -98,8 +99,16 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
     return buffer.getvalue()
 
 
+def download_name(name: str) -> str:
+    """A file name from a title: one line, no path separators or control characters."""
+    cleaned = "".join(" " if ch in "/\\" or unicodedata.category(ch)[0] == "C" else ch for ch in name)
+    return " ".join(cleaned.split())[:150] or "document"
+
+
 def send(content: bytes | Document, filename: str):
     """The file as a download under its Chinese name (never cached: it may change with the next count)."""
+    stem, dot, suffix = filename.rpartition(".")
+    filename = f"{download_name(stem)}.{suffix}" if dot else download_name(filename)
     if isinstance(content, bytes):
         data, mimetype = content, XLSX
     else:

@@ -70,7 +70,7 @@ def start_instance(session: Session, process_id: str, actor: User | None, data: 
         error = exc
     instance = ProcessInstance(
         process_version_id=version.id, process_id=version.process_id, version=version,
-        title=(title or version.name or process_id)[:255], business_key=business_key,
+        title=(" ".join((title or "").split()) or version.name or process_id)[:255], business_key=business_key,
         started_by_id=actor.id if actor else None, started_at=clock.now())
     repository.insert(session, instance, workflow)
     audit.record(session, "instance_started", actor, instance=instance, after=data,
