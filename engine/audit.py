@@ -83,17 +83,24 @@ def _head(session: Session) -> tuple[int, str]:
     return row[0], row[1]
 
 
+VIA_TOKEN = "pingyi.via_token"  # session.info: (token id, user id) of the API token this request came with
+
+
 def record(session: Session, event_type: str, actor: User | None, *, instance=None,
            task_guid: str | None = None, element_id: str | None = None, reason: str | None = None,
            before: dict | None = None, after: dict | None = None, details: dict | None = None,
            process_id: str | None = None) -> dict:
     """Append one event, returned as the dict of its columns.
 
-    `instance` may be a ProcessInstance (its id and process are taken).
+    `instance` may be a ProcessInstance (its id and process are taken). An event of a request that
+    came with an API token names the token (`via_token` in its details).
 
     Written with core statements (no ORM flush): the head row is locked on first use in a
     transaction and moved forward with every event.
     """
+    via = session.info.get(VIA_TOKEN)
+    if via is not None and actor is not None and via[1] == actor.id:  # what a program did with a token
+        details = {**(details or {}), "via_token": via[0]}
     last_seq, last_hash = _head(session)
     event = {
         "seq": last_seq + 1,

@@ -112,4 +112,6 @@ ZH_ACCOUNTS = {
     "every “keep me signed in”.": "在手机或公用电脑上忘了退出？这将结束您的所有登录（包括本设备）和所有“保持登录”。",
     "%(name)s is signed out on every device.": "%(name)s 已在所有设备上退出。",
     "For a phone lost or a computer left signed in: the password stays.": "用于手机丢失或电脑未退出的情况，密码不变。",
+    "An administrator (%(admin)s) gave your account an API token: “%(name)s”.":
+        "管理员（%(admin)s）为您的账号生成了 API 令牌“%(name)s”。",
 }

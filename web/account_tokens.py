@@ -4,12 +4,13 @@ history), revoked with one click. Their holders use them as `Authorization: Bear
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import InvalidInput
 from engine.models import ApiToken
-from engine.services import tokens
+from engine.services import notifications, tokens
 from web.accounts import account_or_404, bp, require_manage
 from web.db import get_session
 
@@ -28,6 +29,11 @@ def create_token(username: str):
         session.rollback()
         flash(_("Give the token a name (what will use it)."), "danger")
         return redirect(url_for("accounts.edit", username=user.username))
+    if user.id != current_user.id:  # a program may now act as them: they should know
+        with force_locale(user.locale or "zh_CN"):
+            title = _("An administrator (%(admin)s) gave your account an API token: “%(name)s”.",
+                      admin=current_user.display_name, name=token.name)
+        notifications.send(session, [user], title, kind="message", actor=current_user._get_current_object())
     session.commit()
     page = render_template("accounts/token.html", account=user, token=token, secret=secret)
     return page, 200, {"Cache-Control": "no-store"}

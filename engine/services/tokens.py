@@ -54,6 +54,7 @@ def user_for_token(session: Session, secret: str) -> User | None:
     if row is None:
         return None
     user, token_id, last_used_at = row
+    session.info[audit.VIA_TOKEN] = (token_id, user.id)  # what the request does names the token
     now = clock.now()
     if last_used_at is None or now - last_used_at > USE_STAMP_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))

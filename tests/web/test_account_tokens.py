@@ -71,3 +71,19 @@ def test_only_administrators(client, login, session, people, who):
     login(who)
     assert client.post("/accounts/oa_gateway/tokens", data={"name": "mine"}).status_code == 403
     assert read(session, select(ApiToken.id)) is None
+
+
+def test_the_account_is_told_and_what_a_program_does_names_the_token(client, login, session, people):
+    from engine import audit
+    from engine.models import Notification
+    from engine.services import tokens
+
+    login("admin")
+    secret = secret_in(text(client.post("/accounts/oa_gateway/tokens", data={"name": "OA"})))
+    told = read(session, select(Notification.title).where(Notification.user_id == people["oa"].id))
+    assert told == "管理员（Admin）为您的账号生成了 API 令牌“OA”。"
+    user = tokens.user_for_token(session, secret)  # as a request with the token does
+    event = audit.record(session, "task_claimed", user, details={"title": "x"})
+    assert event["details"] == {"title": "x", "via_token": read(session, select(ApiToken.id))}
+    other = audit.record(session, "task_claimed", people["admin"])  # someone else in the same session: no
+    assert other["details"] is None
