@@ -37,4 +37,5 @@ ZH_PROGRESS = {
     "No rectification plan has been submitted yet.": "尚无部门提交整改方案。",
     "Submitted by %(name)s on %(date)s": "%(name)s 于 %(date)s 提交",
     "Not submitted: what stands now": "尚未提交（当前填写内容）",
+    "Ended by the process without being submitted": "未提交，流程已结束此环节",
 }

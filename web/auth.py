@@ -124,13 +124,13 @@ def login():
 def logout():
     """Sign out here; with `everywhere`, end every other session and remember-me cookie too (a copy
     of this one included)."""
-    if request.form.get("everywhere"):
+    everywhere = request.form.get("everywhere") == "1"
+    if everywhere:
         session = get_session()
         users.sign_out_everywhere(session, current_user._get_current_object(), current_user._get_current_object())
         session.commit()
     logout_user()
-    flash(_("You are signed out on every device.") if request.form.get("everywhere") else _("You are signed out."),
-          "info")
+    flash(_("You are signed out on every device.") if everywhere else _("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 

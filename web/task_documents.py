@@ -32,6 +32,8 @@ def document(task_id: int):
         done_by = task.completed_by.display_name if task.completed_by else ""
         subtitle = _("Submitted by %(name)s on %(date)s", name=done_by,
                      date=format_datetime(task.completed_at, "yyyy-MM-dd"))
+    elif task.state == TaskState.CANCELLED:
+        subtitle = _("Ended by the process without being submitted")
     else:
         subtitle = _("Not submitted: what stands now")
     document = documents.word(task.title, subtitle)

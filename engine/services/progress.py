@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from engine import clock
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, User, user_group
 from engine.models import TaskState as RowState
 from engine.paging import Page, page_number
-from engine.permissions import InstanceView, instance_view
+from engine.permissions import InstanceView, instance_views
 
 DONE, LATE, OPEN, OVERDUE, ENDED = "done", "late", "open", "overdue", "ended"
 
@@ -156,9 +156,8 @@ def instances_for(session: Session, user: User, query: InstanceQuery | None = No
     if SHOWS[q.show] is not None:
         found = found.where(ProcessInstance.status.in_(SHOWS[q.show]))
     if q.search:
-        pattern = f"%{q.search}%"
-        found = found.where(or_(ProcessInstance.title.ilike(pattern), ProcessInstance.business_key.ilike(pattern),
-                                ProcessVersion.name.ilike(pattern)))
+        found = found.where(or_(*(column.icontains(q.search, autoescape=True) for column in (
+            ProcessInstance.title, ProcessInstance.business_key, ProcessVersion.name))))  # % and _ are letters
     page.total = session.scalar(select(func.count()).select_from(found.subquery())) or 0
     listed = session.execute(found.order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc())
                              .limit(PER_PAGE).offset(page.offset)).all()
@@ -166,11 +165,13 @@ def instances_for(session: Session, user: User, query: InstanceQuery | None = No
     if open_by_instance:
         for task in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(list(open_by_instance)),
                                                             HumanTask.state == RowState.OPEN)
+                                    .options(selectinload(HumanTask.assignee))
                                     .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)):
             open_by_instance[task.instance_id].append(task)
     now = clock.now()
+    views = instance_views(session, list(open_by_instance), user)
     for instance, name in listed:
-        view = instance_view(session, instance.id, user)
+        view = views.get(instance.id)
         seen = [t for t in open_by_instance[instance.id] if view is not None and view.sees(t.branch)]
         page.rows.append(Entry(instance=instance, process_name=name, open_tasks=seen,
                                overdue=sum(1 for t in seen if t.due_at is not None and t.due_at < now)))

@@ -105,3 +105,31 @@ def test_an_auditor_sees_every_process_and_the_looking_is_recorded(client, login
     exported = select(AuditEvent.instance_id).where(AuditEvent.event_type == "auditor_viewed",
                                                     AuditEvent.details["what"].as_string() == "export")
     assert read(session, exported) == year
+
+
+def test_search_takes_percent_and_underscore_as_they_are(client, login, year):
+    login("office")
+    assert "2026年度整改" not in text(client.get("/instances/?q=%25"))
+    assert "2026年度整改" not in text(client.get("/instances/?q=_"))
+    assert "2026年度整改" in text(client.get("/instances/?q=年度"))
+
+
+def test_a_title_with_a_line_break_is_one_line_and_downloads(client, login, session, year):
+    from urllib.parse import unquote
+
+    from engine.models import HumanTask, ProcessInstance, User
+
+    office = session.query(User).filter_by(username="office").one()
+    broken = instances.start_instance(session, "per_department", office, {
+        "departments": [{"name": "县\r\n教育局"}], "names": [], "plan_due": clock.now().isoformat()},
+        title="标题\r\n第二行 / 其他")
+    session.commit()
+    assert session.get(ProcessInstance, broken.id).title == "标题 第二行 / 其他"
+    task = session.query(HumanTask).filter_by(instance_id=broken.id).one()
+    assert task.title == "整改方案：县 教育局"  # a name from data with a line break: still one line
+    login("office")
+    for path in (f"/instances/{broken.id}/progress.xlsx", f"/tasks/{task.id}/document.docx"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        name = unquote(response.headers["Content-Disposition"].split("''")[-1])
+        assert "/" not in name and "\r" not in name and "\n" not in name, name

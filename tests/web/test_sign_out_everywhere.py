@@ -60,3 +60,10 @@ def test_an_administrator_signs_an_account_out(app, client, login, session, peop
 def test_someone_else_may_not(app, client, login, people):
     login("office")
     assert client.post("/accounts/admin/sign-out").status_code == 403
+
+
+def test_only_the_everywhere_button_signs_out_everywhere(app, client, login, people):
+    login("office")
+    other = copy_of(app, client, "session")
+    client.post("/logout", data={"everywhere": "0"})
+    assert signed_in(other)  # a plain sign-out, whatever else the form says
