@@ -38,4 +38,10 @@ ZH_PROGRESS = {
     "Submitted by %(name)s on %(date)s": "%(name)s 于 %(date)s 提交",
     "Not submitted: what stands now": "尚未提交（当前填写内容）",
     "Ended by the process without being submitted": "未提交，流程已结束此环节",
+    "This row’s fixed answers were changed. Reload the page and try again.":
+        "此行不可修改的内容被改动，请刷新页面后重试。",
+    "The rows the task gives must stay in the list. Reload the page to get them back.":
+        "任务给出的各行必须保留，请刷新页面恢复。",
+    "Rows of this list cannot be removed.": "此列表的行不能删除。",
+    "Rows cannot be added to this list.": "此列表不能添加行。",
 }

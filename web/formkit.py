@@ -9,6 +9,7 @@ from __future__ import annotations
 import wtforms
 from flask import render_template_string, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -33,6 +34,15 @@ READ = ('{% from "forms/_form.html" import render_readonly %}'
 def attachment_map(files) -> dict:
     return {a.public_id: {"name": a.filename, "url": url_for("files.download", public_id=a.public_id)}
             for a in files}
+
+
+# what engine/read_only.py refuses, said to the person at the form (the page itself never sends these)
+ENGINE_CODES = {
+    "read_only_changed": _l("This row’s fixed answers were changed. Reload the page and try again."),
+    "read_only_missing": _l("The rows the task gives must stay in the list. Reload the page to get them back."),
+    "rows_removed": _l("Rows of this list cannot be removed."),
+    "rows_added": _l("Rows cannot be added to this list."),
+}
 
 
 class FormKit:
@@ -92,6 +102,7 @@ class FormKit:
 
     def add_errors(self, errors: dict[str, str]) -> None:
         """Errors the engine found after our own checks, shown next to their fields."""
+        errors = {path: str(ENGINE_CODES[code]) if code in ENGINE_CODES else code for path, code in errors.items()}
         if self.definition is None:
             self.errors.extend(errors.values())
             return

@@ -69,3 +69,22 @@ def test_the_ledger_as_excel_keeps_text_as_text(client, login, plan_submitted):
 def test_signed_out_goes_to_sign_in(client, plan_submitted):
     assert client.get("/ledger/").status_code == 302
     assert client.get("/ledger/ledger.xlsx").status_code == 302
+
+
+def test_the_report_lists_every_planned_problem_and_none_can_be_dropped(client, login, session, admin,
+                                                                        plan_submitted):
+    review = session.scalar(select(HumanTask).where(HumanTask.instance_id == plan_submitted.id,
+                                                    HumanTask.element_id == "review_plan"))
+    tasks.complete_task(session, review.id, {"approved": True}, admin, reason="责任委室请假，代为审核")
+    report = session.scalar(select(HumanTask).where(HumanTask.instance_id == plan_submitted.id,
+                                                    HumanTask.element_id == "submit_report"))
+    session.commit()
+    login("edu")
+    page = text(client.get(f"/tasks/{report.id}"))
+    assert "课后服务覆盖不足" in page and "扩大课后服务" in page  # the plan's rows, to report on
+    answers = {"report_summary": "已按整改方案推进各项整改任务。", "_action": "submit",
+               "report_items-0-status": "done"}  # the second planned problem left out of the post
+    response = client.post(f"/tasks/{report.id}", data=answers)
+    assert response.status_code == 422 and "此列表的行不能删除" in text(response)
+    answers["report_items-1-status"] = "in_progress"
+    assert client.post(f"/tasks/{report.id}", data=answers).status_code == 302
