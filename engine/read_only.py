@@ -71,7 +71,8 @@ def _items(schema: dict) -> dict | None:
 
 
 def fixed_part(schema: dict, ui: dict, value, inherited: bool = False):
-    """The read-only content of `value` (a JSON-comparable copy), or None when it has none."""
+    """The read-only content of `value` (a JSON-comparable copy), or None when it has none: its
+    read-only fields, and those of the objects in it (not of the lists in it)."""
     if inherited or is_read_only(schema, ui):
         return None if value in (None, "", [], {}) else json_safe(value)  # blank: nothing carried
     if isinstance(value, dict):
@@ -82,11 +83,7 @@ def fixed_part(schema: dict, ui: dict, value, inherited: bool = False):
                 if found is not None:
                     part[name] = found
         return part or None
-    items = _items(schema)
-    if isinstance(value, list) and items is not None:
-        parts = [fixed_part(items, _ui(ui, "items"), row) for row in value]
-        return parts if any(part is not None for part in parts) else None
-    return None
+    return None  # a list inside a row is matched on its own, row by row (keep_read_only)
 
 
 def keep_read_only(schema: dict, ui: dict, clean: dict, current, path: str = "",
@@ -115,6 +112,14 @@ def keep_read_only(schema: dict, ui: dict, clean: dict, current, path: str = "",
                   sub_ui.get("ui:options") if isinstance(sub_ui.get("ui:options"), dict) else {})
 
 
+def _within(given, held) -> bool:
+    """Whether every read-only value `given` carries is what `held` has (a row may leave out a
+    read-only value whose condition fails on the page)."""
+    if isinstance(given, dict) and isinstance(held, dict):
+        return all(key in held and _within(value, held[key]) for key, value in given.items())
+    return given == held
+
+
 def _rows(schema: dict, ui: dict, rows: list, current, path: str, options: dict) -> None:
     before = [json_safe(row) for row in current if isinstance(row, dict)] if isinstance(current, list) else []
     fixed_before = [fixed_part(schema, ui, row) for row in before]
@@ -127,7 +132,8 @@ def _rows(schema: dict, ui: dict, rows: list, current, path: str, options: dict)
         match = None
         if given is not None:
             carried += 1
-            match = next((j for j, old in enumerate(fixed_before) if j not in used and old == given), None)
+            match = next((j for j, old in enumerate(fixed_before)
+                          if j not in used and old is not None and _within(given, old)), None)
             if match is None:
                 raise InvalidInput(f"Row {index + 1} of '{path}' changes answers that are read-only.",
                                    errors={f"{path}.{index}": "read_only_changed"})
@@ -136,7 +142,8 @@ def _rows(schema: dict, ui: dict, rows: list, current, path: str, options: dict)
             new += 1
         keep_read_only(schema, ui, row, before[match] if match is not None else None, f"{path}.{index}")
     with_parts = [j for j, part in enumerate(fixed_before) if part is not None]
-    if with_parts and new and not carried:
+    without_parts = len(before) - len(with_parts)  # rows sent without a part may be these
+    if with_parts and not carried and new > without_parts:
         raise InvalidInput(f"The rows of '{path}' must be sent with their read-only answers as the task gives "
                            "them.", errors={path: "read_only_missing"})
     if options.get("removable") is False and (any(j not in used for j in with_parts) or len(rows) < len(before)):

@@ -42,7 +42,25 @@ def build_form(definition: FormDefinition, formdata=None, data: Mapping | None =
     form = form_class(formdata=formdata, data=initial_data(definition.fields, data), **kwargs)
     if formdata is None:
         _add_blank_rows(form, definition.fields)
+    attach_rows(form, definition.fields, data)
     return form
+
+
+def attach_rows(form, fields: list[FieldDefinition], data) -> None:
+    """Give each row of a repeating group the data row it shows, as the data holds it (`raw_row`;
+    None for a row added on the page): its read-only answers go back exactly as they were given."""
+    data = data if isinstance(data, Mapping) else {}
+    for definition in fields:
+        field = form[definition.name]
+        value = data.get(definition.name)
+        if definition.widget == "object":
+            attach_rows(field.form, definition.fields, value)
+        elif definition.widget == "group":
+            rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+            for entry in field.entries:
+                index = getattr(entry, "row_index", None)
+                entry.raw_row = rows[index] if index is not None and index < len(rows) else None
+                attach_rows(entry.form, definition.item.fields, entry.raw_row)
 
 
 def resolved_choices(definition: FormDefinition, data: Mapping, choices: Mapping | None) -> dict:

@@ -58,6 +58,24 @@ class DefinedField:
         return super().validate(form, extra_validators)
 
 
+class BlankIsNone:
+    """A date or time left empty is none (not an unreadable one): a draft keeps it empty."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and all(isinstance(v, str) and not v.strip() for v in valuelist):
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class DateField(BlankIsNone, wtf.DateField):
+    pass
+
+
+class DateTimeLocalField(BlankIsNone, wtf.DateTimeLocalField):
+    pass
+
+
 class AttachmentField(wtf.Field):
     """Attachment ids: one (or a list when `multiple`). Uploading is the web layer's business; it
     posts the ids of kept and new attachments under the field's name."""
@@ -79,13 +97,47 @@ class AttachmentField(wtf.Field):
         return "" if self.multiple else self.data or ""
 
 
+ROW_KEY = "__row"     # posted with each row shown from the data: which data row it is
+ROWS_KEY = "__rows"   # posted once per group by the page: its rows say which data row they are
+
+
 class RepeatingField(wtf.FieldList):
     """A FieldList whose blank rows are ignored, and which can make an unnumbered blank row (named
-    with `token` instead of an index) for the browser to copy when a row is added."""
+    with `token` instead of an index) for the browser to copy when a row is added.
+
+    Each entry knows the data row it shows (`row_index`; None for a row added on the page). The page
+    posts it with the row, so a row keeps its read-only part whatever happens to the numbering: rows
+    removed in the browser, or the renumbering after a refused submission. A post without these
+    (a client other than the page) pairs rows with the data by their numbers, as WTForms does."""
 
     def __init__(self, unbound_field, label=None, validators=None, token="__index__", **kwargs):
         super().__init__(unbound_field, label, validators, **kwargs)
         self.token = token
+
+    def _add_entry(self, formdata=None, data=unset_value, index=None):
+        shown = self.last_index + 1 if index is None else index
+        entry = super()._add_entry(formdata, data, index)
+        entry.row_index = shown if data is not unset_value else None  # WTForms pairs by number
+        return entry
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        if not formdata or f"{self.name}{self._separator}{ROWS_KEY}" not in formdata:
+            super().process(formdata, data, extra_filters)
+            return
+        rows = list(data) if data not in (unset_value, None) else []
+        self.object_data, self.entries, self.last_index = rows, [], -1
+        used: set[int] = set()
+        for index in sorted(set(self._extract_indices(self.name, formdata))):
+            shown = formdata.get(f"{self.name}{self._separator}{index}{self._separator}{ROW_KEY}")
+            row = int(shown) if isinstance(shown, str) and shown.isdigit() and int(shown) < len(rows) else None
+            if row in used:
+                row = None
+            entry = self._add_entry(formdata, rows[row] if row is not None else unset_value, index=index)
+            entry.row_index = row
+            used.add(row)
+        self._compact_indices()
+        while len(self.entries) < self.min_entries:
+            self._add_entry(formdata)
 
     def validate(self, form, extra_validators=()):
         self.errors = []
@@ -101,6 +153,7 @@ class RepeatingField(wtf.FieldList):
                        _meta=self.meta, translations=self._translations)
         entry = self.meta.bind_field(self._form, self.unbound_field, options)
         entry.process(None)
+        entry.row_index = None
         return entry
 
 
@@ -168,12 +221,12 @@ def email_field(definition, context):
 
 @builder("string", "date")
 def date_field(definition, context):
-    return wtf.DateField, scalar(definition)
+    return DateField, scalar(definition)
 
 
 @builder("string", "datetime")
 def datetime_field(definition, context):
-    return wtf.DateTimeLocalField, scalar(definition, format=DATETIME_FORMATS)
+    return DateTimeLocalField, scalar(definition, format=DATETIME_FORMATS)
 
 
 @builder("string", "select", "radio")

@@ -5,6 +5,7 @@ Error paths are data paths: `plan_items.0.deadline` (rows counted without the bl
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 
 import wtforms
@@ -31,10 +32,22 @@ def to_json(form, definition: FormDefinition, include_read_only: bool = False) -
     return _object(form, definition.fields, include_read_only)
 
 
-def _object(form, fields: list[FieldDefinition], include_read_only: bool) -> dict:
+OUTSIDE_ROWS = object()  # `raw` of fields outside any repeating group
+
+
+def _object(form, fields: list[FieldDefinition], include_read_only: bool, raw=OUTSIDE_ROWS) -> dict:
+    """In a row of a repeating group (`raw`: the data row it shows, None for a row added on the
+    page), read-only answers are those of the data row exactly, unconverted, so that the engine
+    knows the row by them; a new row has none."""
     values = {}
     for definition in fields:
-        value = _value(form[definition.name], definition, include_read_only)
+        if definition.read_only and raw is not OUTSIDE_ROWS:
+            value = copy.deepcopy(raw[definition.name]) if isinstance(raw, dict) and definition.name in raw \
+                else MISSING
+        else:
+            inner = OUTSIDE_ROWS if raw is OUTSIDE_ROWS else (raw.get(definition.name) if isinstance(raw, dict)
+                                                             else None)
+            value = _value(form[definition.name], definition, include_read_only, inner)
         if value is not MISSING:
             values[definition.name] = value
     for definition in fields:  # conditions look at every sibling, read-only ones included
@@ -47,12 +60,13 @@ def _object(form, fields: list[FieldDefinition], include_read_only: bool) -> dic
     return values
 
 
-def _value(field, definition: FieldDefinition, include_read_only: bool):
+def _value(field, definition: FieldDefinition, include_read_only: bool, raw=OUTSIDE_ROWS):
     if definition.widget == "object":
-        value = _object(field.form, definition.fields, include_read_only)
+        value = _object(field.form, definition.fields, include_read_only, raw)
         return value if value or definition.required else MISSING
     if definition.widget == "group":
-        value = [_object(entry.form, definition.item.fields, include_read_only) for entry in kept_entries(field)]
+        value = [_object(entry.form, definition.item.fields, include_read_only, getattr(entry, "raw_row", None))
+                 for entry in kept_entries(field)]
     elif definition.widget == "list":
         value = [json_value(definition.item, entry.data) for entry in kept_entries(field)]
         value = [v for v in value if not is_absent(v)]

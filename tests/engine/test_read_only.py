@@ -111,3 +111,30 @@ def test_a_submission_through_the_service_checks_keep_it():
     clean = validate_submission({"plan.json": PLAN}, row, SimpleNamespace(data=DATA), {
         "department": "别的部门", "plan_items": [{**A, "measures": "m"}, {**C, "measures": "n"}]})
     assert clean == {"department": "教育局", "plan_items": [{**A, "measures": "m"}, {**C, "measures": "n"}]}
+
+
+def test_a_list_inside_a_row_is_matched_on_its_own():
+    schema = {"type": "object", "properties": {"outer": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string", "readOnly": True},
+        "inner": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string", "readOnly": True}, "note": {"type": "string"}}}}}}}}}
+    data = {"outer": [{"name": "甲", "inner": [{"code": "1"}, {"code": "2"}]}]}
+    clean = kept({"outer": [{"name": "甲", "inner": [{"code": "2", "note": "留下"}, {"note": "新增"}]}]},
+                 schema, data=data)  # an inner row removed and one added
+    assert clean == {"outer": [{"name": "甲", "inner": [{"code": "2", "note": "留下"}, {"note": "新增"}]}]}
+
+
+def test_a_new_row_gets_the_read_only_default_and_a_row_may_leave_out_a_conditional_one():
+    row = {"type": "object", "properties": {"kind": {"type": "string", "readOnly": True, "default": "委室交办"},
+                                            "note": {"type": "string", "readOnly": True},
+                                            "text": {"type": "string"}}}
+    schema = {"type": "object", "properties": {"rows": {"type": "array", "items": row}}}
+    data = {"rows": [{"kind": "评议意见", "note": "附注", "text": "a"}]}
+    clean = kept({"rows": [{"kind": "评议意见", "text": "a2"}, {"text": "b"}]}, schema, data=data)
+    assert clean == {"rows": [{"kind": "评议意见", "note": "附注", "text": "a2"}, {"kind": "委室交办", "text": "b"}]}
+
+
+def test_rows_without_a_read_only_part_may_stay_when_others_are_removed():
+    data = {"plan_items": [A, {"problem": "问题B", "target": ""}]}  # an opinion without a requirement
+    assert kept({"plan_items": [{"problem": "问题B", "measures": "m"}]}, data=data)["plan_items"] == [
+        {"problem": "问题B", "measures": "m"}]  # not refused as rows sent without their parts

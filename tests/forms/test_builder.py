@@ -18,7 +18,7 @@ from forms import (
     validate,
     validate_form,
 )
-from forms.fields import AttachmentField, RepeatingField
+from forms.fields import AttachmentField, DateField, DateTimeLocalField, RepeatingField
 from forms.values import number_json
 from tests.forms.conftest import GOOD_DATA, GOOD_POST, KITCHEN, KITCHEN_UI, PEOPLE
 
@@ -37,8 +37,8 @@ def test_every_widget_gets_its_wtforms_field(kitchen):
     form = build_form(kitchen, choices=PEOPLE)
     kinds = {name: type(form[name]).__mro__[2] for name in form.field_definitions}
     assert kinds == {
-        "name": wtf.StringField, "notes": wtf.TextAreaField, "email": wtf.EmailField, "born": wtf.DateField,
-        "meeting": wtf.DateTimeLocalField, "level": wtf.SelectField, "colour": wtf.RadioField,
+        "name": wtf.StringField, "notes": wtf.TextAreaField, "email": wtf.EmailField, "born": DateField,
+        "meeting": DateTimeLocalField, "level": wtf.SelectField, "colour": wtf.RadioField,
         "count": wtf.IntegerField, "ratio": wtf.DecimalField, "amount": wtf.DecimalField, "grade": wtf.SelectField,
         "agree": wtf.BooleanField, "verdict": wtf.RadioField, "urgent": wtf.SelectField,
         "tags": wtf.SelectMultipleField, "code": wtf.StringField, "score": wtf.RadioField,
@@ -47,6 +47,7 @@ def test_every_widget_gets_its_wtforms_field(kitchen):
         "volume": wtf.IntegerField,
     }
     assert isinstance(form["opinions"], wtf.FieldList)
+    assert issubclass(DateField, wtf.DateField) and issubclass(DateTimeLocalField, wtf.DateTimeLocalField)
     assert form["address"].form["city"].definition.path == "address.city"
     assert form["code"].data == "X1"   # the schema's default
     assert len(form["opinions"].entries) == 1 and len(form["phones"].entries) == 1   # a blank row to fill in
