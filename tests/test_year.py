@@ -292,6 +292,8 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert "县交通运输局" in again.title
     assert again.due_at == datetime(2024, 2, 10, 23, 59, 59, tzinfo=UTC) - CST  # re-issued on 10 January
     done(session, again, plan_data(again), p["D03"])
+    d03 = [e for e in ledger.ledger(session, p["office"], 2023) if e.department == "县交通运输局"]
+    assert [e.status for e in d03] == [""]  # the new plan is not reported on yet: last round's report is not it
     done(session, open_tasks(session, year, "review_plan")[0], {"approved": True}, p["jkww"])
     second_report = open_tasks(session, year, "submit_report")[0]
     done(session, second_report, report_data(second_report), p["D03"])

@@ -80,6 +80,8 @@ def ledger(session: Session, user, year: int | None = None,
     rows: list[Entry] = []
     for (instance_id, _branch), steps in latest.items():
         plan, report = steps.get(PLAN_STEP), steps.get(REPORT_STEP)
+        if plan is not None and report is not None and report.id < plan.id:
+            report = None  # an earlier round's report: the latest plan has not been reported on yet
         instance = instances[instance_id]
         department = (plan or report).branch_label or named.get(instance_id) or instance.title
         rows.extend(_entries(session, instance, instance_years.get(instance_id), department, plan, report))
