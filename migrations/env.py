@@ -29,8 +29,9 @@ def run_migrations_online() -> None:
 
 
 def _run(connection, url) -> None:
+    # SQLite's DDL is transactional too: all the migrations of one run commit together, or none
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=is_sqlite(url), compare_type=True)
+                      render_as_batch=is_sqlite(url), compare_type=True, transactional_ddl=True)
     if not is_sqlite(url):
         with context.begin_transaction():
             context.run_migrations()
@@ -38,7 +39,8 @@ def _run(connection, url) -> None:
     # SQLite changes a table in batch mode by copying it and dropping the old one. With foreign keys
     # on, that DROP deletes the rows of other tables that cascade from it (a user's groups) or fails
     # on those that refer to it (their tasks). So they are off while migrating (the pragma only takes
-    # outside a transaction), and every reference is checked before the work is committed.
+    # outside a transaction), and every reference is checked before the work is committed: a
+    # database with a broken reference is not changed, and the error names the rows.
     raw = connection.connection.driver_connection
     raw.execute("PRAGMA foreign_keys=OFF")
     try:
@@ -46,7 +48,8 @@ def _run(connection, url) -> None:
             context.run_migrations()
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise RuntimeError(f"the migration left rows referring to missing ones: {broken[:5]}")
+                raise RuntimeError("rows refer to rows that do not exist (table, rowid, referred table, key): "
+                                   f"{broken[:5]}; nothing was changed")
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
 

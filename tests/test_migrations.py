@@ -124,3 +124,25 @@ def test_downgrade_with_accounts_in_groups_and_upgrade_again(tmp_path):
         assert connection.execute(text("SELECT username, session_epoch FROM user")).all() == [("office", None)]
         assert connection.execute(text("SELECT user_id, group_id FROM user_group")).all() == [(1, 1)]  # kept
     db_engine.dispose()
+
+
+def test_an_upgrade_that_would_leave_a_broken_reference_changes_nothing(tmp_path):
+    import sqlite3
+
+    import pytest
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    upgrade(url, MIGRATIONS, "0015")
+    raw = sqlite3.connect(tmp_path / "broken.db")
+    raw.execute("PRAGMA foreign_keys=OFF")
+    raw.execute("INSERT INTO user_group (user_id, group_id) VALUES (999, 999)")  # a membership of nobody
+    raw.commit()
+    raw.close()
+    with pytest.raises(RuntimeError, match="nothing was changed"):
+        upgrade(url, MIGRATIONS)
+    db_engine = make_engine(url)
+    with db_engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0015"
+        assert "session_epoch" not in {c["name"] for c in inspect(connection).get_columns("user")}
+    db_engine.dispose()
