@@ -31,30 +31,30 @@ def _ui(ui: dict, key: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _parts(schema: dict):
+def schema_parts(schema: dict):
     """The schema and every conditional branch in it (`then`/`else`, `allOf`, `dependencies` with
     their `oneOf` alternatives, at any depth): where a form may declare fields."""
     yield schema
     for key in ("then", "else"):
         if isinstance(schema.get(key), dict):
-            yield from _parts(schema[key])
+            yield from schema_parts(schema[key])
     for part in schema.get("allOf") or []:
         if isinstance(part, dict):
-            yield from _parts(part)
+            yield from schema_parts(part)
     dependencies = schema.get("dependencies")
     for dependency in (dependencies.values() if isinstance(dependencies, dict) else ()):
         if isinstance(dependency, dict):
-            yield from _parts(dependency)
+            yield from schema_parts(dependency)
             for alternative in dependency.get("oneOf") or []:
                 if isinstance(alternative, dict):
-                    yield from _parts(alternative)
+                    yield from schema_parts(alternative)
 
 
 def properties(schema: dict) -> dict[str, dict]:
     """name -> schema of every field a schema declares, conditional ones included (a field declared
     twice is read-only if either declaration says so)."""
     found: dict[str, dict] = {}
-    for part in _parts(schema):
+    for part in schema_parts(schema):
         own = part.get("properties")
         for name, sub in (own.items() if isinstance(own, dict) else ()):
             if not isinstance(sub, dict):

@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 from jsonschema.validators import validator_for
 
 from engine.errors import InvalidInput
-from engine.read_only import keep_read_only
+from engine.read_only import keep_read_only, schema_parts
 from engine.script_env import GUARDS, HELPERS, SAFE_BUILTINS, render_text
 from engine.serializer import json_safe
 
@@ -83,22 +83,8 @@ def declared_names(schema: dict) -> set[str] | None:
     allOf) included; None when it declares none (then any name goes)."""
     if not isinstance(schema, dict):
         return None
-    names: set[str] = set()
-    found = False
-    if isinstance(schema.get("properties"), dict):
-        names.update(schema["properties"])
-        found = True
-    parts = [schema.get(key) for key in ("then", "else")] + list(schema.get("allOf") or [])
-    for dependency in (schema.get("dependencies") or {}).values():
-        if isinstance(dependency, dict):
-            parts.append(dependency)
-            parts.extend(dependency.get("oneOf") or [])
-    for part in parts:
-        more = declared_names(part)
-        if more is not None:
-            names.update(more)
-            found = True
-    return names if found else None
+    parts = [part["properties"] for part in schema_parts(schema) if isinstance(part.get("properties"), dict)]
+    return set().union(*parts) if parts else None
 
 
 def check_fields(schema: dict, clean: dict) -> None:

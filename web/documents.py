@@ -6,7 +6,6 @@ year's ranking and a term plan. Chinese text is set in 宋体 (titles in 黑体)
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Sequence
 
 from docx import Document
@@ -18,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from engine.services.attachments import sanitise_name
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,16 +100,9 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
     return buffer.getvalue()
 
 
-def download_name(name: str) -> str:
-    """A file name from a title: one line, no path separators or control characters."""
-    cleaned = "".join(" " if ch in "/\\" or unicodedata.category(ch)[0] == "C" else ch for ch in name)
-    return " ".join(cleaned.split())[:150] or "document"
-
-
 def send(content: bytes | Document, filename: str):
     """The file as a download under its Chinese name (never cached: it may change with the next count)."""
-    stem, dot, suffix = filename.rpartition(".")
-    filename = f"{download_name(stem)}.{suffix}" if dot else download_name(filename)
+    filename = sanitise_name(filename.replace("/", " ").replace("\\", " "))  # a title is no path
     if isinstance(content, bytes):
         data, mimetype = content, XLSX
     else:
