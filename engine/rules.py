@@ -86,57 +86,76 @@ DENOMINATORS = {"valid": "有效票数", "all_ballots": "全部票数（含弃�
                 "all_members": "全体应参加表决人数"}
 
 
+def _number(value, low: float = -1e6, high: float = 1e6) -> bool:
+    """A finite number within bounds (not a boolean, not NaN or infinity)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= 64
+
+
+def _options_problem(options) -> str | None:
+    if not isinstance(options, list) or not options or not all(isinstance(o, dict) for o in options):
+        return "at least one option"
+    codes = [o.get("code") for o in options]
+    if not all(isinstance(c, str) and c for c in codes) or len(set(codes)) != len(codes) or INVALID in codes:
+        return "each option needs a unique code (text)"
+    if not all(_text(o.get("label")) for o in options):
+        return "each option needs a label (text)"
+    if not all(isinstance(o.get("valid", True), bool) for o in options):
+        return "valid is true or false"
+    if not all(o.get("score") is None or _number(o["score"]) for o in options):
+        return "scores are numbers"
+    return None
+
+
+def _grade_problem(grade, known: set) -> str | None:
+    if not isinstance(grade, dict) or grade.get("method") not in ("majority", "score_bands"):
+        return "method is majority or score_bands"
+    if not _text(grade.get("otherwise")):
+        return "otherwise names the grade when no level is reached"
+    if grade["method"] == "score_bands":
+        bands = grade.get("bands")
+        if not isinstance(bands, list) or not all(
+                isinstance(b, list) and len(b) == 2 and _number(b[0]) and _text(b[1]) for b in bands):
+            return "bands are [minimum score, grade] pairs"
+        return None
+    if grade.get("denominator") not in DENOMINATORS or grade.get("half") not in ("fails", "passes"):
+        return "majority needs a denominator and what exactly half means"
+    levels = grade.get("levels")
+    if not isinstance(levels, list) or not all(
+            isinstance(level, dict) and _text(level.get("grade")) and _number(level.get("share", 0.5), 0, 1)
+            and isinstance(level.get("options"), list) and level["options"]
+            and all(isinstance(code, str) and code in known for code in level["options"]) for level in levels):
+        return "levels name a grade, known options and a share between 0 and 1"
+    return None
+
+
+def _groups_problem(groups) -> str | None:
+    if not isinstance(groups, dict) or groups.get("mode") not in ("pooled", "weighted"):
+        return "mode is pooled or weighted"
+    weights = groups.get("weights")
+    if groups["mode"] == "weighted" and not (
+            isinstance(weights, dict) and weights and set(weights) <= set(GROUP_NAMES)
+            and all(_number(w, 0) for w in weights.values()) and any(w > 0 for w in weights.values())):
+        return "weighted needs a weight (>= 0, one above 0) per voter group"
+    return None
+
+
 def check(definition: dict) -> dict:
     """A rule set that can be counted, or InvalidInput naming what is wrong."""
-    errors = {}
     options = definition.get("options")
-    if not isinstance(options, list) or not options:
-        errors["options"] = "at least one option"
-    else:
-        codes = [o.get("code") for o in options if isinstance(o, dict)]
-        if len(codes) != len(options) or not all(isinstance(c, str) and c for c in codes) \
-                or len(set(codes)) != len(codes) or INVALID in codes:
-            errors["options"] = "each option needs a unique code (text)"
-        elif not all(isinstance(o.get("label"), str) and o["label"].strip() for o in options):
-            errors["options"] = "each option needs a label (text)"
-        for option in options:
-            score = option.get("score") if isinstance(option, dict) else None
-            if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
-                errors["options"] = "scores are numbers"
-        if not isinstance(definition.get("valid", []), list):
-            errors["valid"] = "a list of option codes"
-    if definition.get("rate_denominator") not in DENOMINATORS:
-        errors["rate_denominator"] = "one of " + ", ".join(DENOMINATORS)
-    grade = definition.get("grade") or {}
-    if not isinstance(grade, dict):
-        grade = {}
-    if grade.get("method") == "majority":
-        if grade.get("denominator") not in DENOMINATORS or grade.get("half") not in ("fails", "passes"):
-            errors["grade"] = "majority needs a denominator and what exactly half means"
-        known = {o.get("code") for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
-        levels = grade.get("levels") or []
-        if not isinstance(levels, list) or not all(
-                isinstance(level, dict) and isinstance(level.get("options") or [], list)
-                and all(isinstance(code, str) for code in level.get("options") or [])
-                and set(level.get("options") or []) <= known for level in levels):
-            errors["grade"] = "levels name unknown options"
-    elif grade.get("method") == "score_bands":
-        bands = grade.get("bands") or []
-        if not isinstance(bands, list) or not all(
-                isinstance(b, list) and len(b) == 2 and isinstance(b[0], (int, float)) and not isinstance(b[0], bool)
-                and isinstance(b[1], str) for b in bands):
-            errors["grade"] = "bands are [minimum score, grade] pairs"
-    else:
-        errors["grade"] = "method is majority or score_bands"
-    groups = definition.get("groups") or {}
-    if not isinstance(groups, dict) or groups.get("mode") not in ("pooled", "weighted"):
-        errors["groups"] = "mode is pooled or weighted"
-    elif groups["mode"] == "weighted" and not (
-            isinstance(groups.get("weights"), dict) and groups["weights"]
-            and all(isinstance(w, (int, float)) and w >= 0 for w in groups["weights"].values())):
-        errors["groups"] = "weighted needs a weight (>= 0) per voter group"
-    if definition.get("quorum", "none") not in QUORUMS:
-        errors["quorum"] = "one of " + ", ".join(QUORUMS)
+    known = {o.get("code") for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
+    problems = {
+        "options": _options_problem(options),
+        "rate_denominator": None if definition.get("rate_denominator") in DENOMINATORS
+        else "one of " + ", ".join(DENOMINATORS),
+        "grade": _grade_problem(definition.get("grade"), known),
+        "groups": _groups_problem(definition.get("groups") or {}),
+        "quorum": None if definition.get("quorum", "none") in QUORUMS else "one of " + ", ".join(QUORUMS),
+    }
+    errors = {field: problem for field, problem in problems.items() if problem}
     if errors:
         raise InvalidInput("The rule set is incomplete.", errors=errors)
     return definition

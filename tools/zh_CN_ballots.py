@@ -43,16 +43,22 @@ ZH_BALLOTS = {
     "Your count is recorded. A second teller enters theirs; the two must agree.":
         "您的计票结果已录入。请另一名计票人录入，两人结果须一致。",
     "Paper ballot entered.": "纸质选票已录入。",
-    "Options need a unique code each (not “invalid”), a label, and scores that are numbers.":
-        "每个选项须有唯一的代码（不能是“invalid”）和名称，分值须为数字。",
+    "Options need a unique code each (not “invalid”), a label of at most 64 characters, valid as true or false, and "
+    "scores that are numbers between -1000000 and 1000000.":
+        "每个选项须有唯一的代码（不能是“invalid”）和不超过 64 个字的名称，valid 须为 true 或 false，"
+        "分值须为 -1000000 至 1000000 之间的数字。",
     "rate_denominator is one of: valid, all_ballots, present, all_members.":
         "rate_denominator（比率分母）须为 valid、all_ballots、present 或 all_members 之一。",
-    "grade needs a method: majority (with a denominator, what exactly half means – fails or passes – and levels that "
-    "name known options) or score_bands ([minimum score, grade] pairs).":
-        "grade（定等次）须指定方法：majority（须有分母、恰好半数的处理 fails 或 passes，以及引用已有选项的各档次），"
-        "或 score_bands（[最低分, 等次] 数对）。",
-    "groups.mode is pooled, or weighted with a weight of at least 0 for each voter group.":
-        "groups.mode 须为 pooled（合并计算），或 weighted（为每类表决人员设定不小于 0 的权重）。",
+    "grade needs a method: majority (with a denominator, what exactly half means – fails or passes – and levels, each "
+    "with a grade, the known options it counts and a share between 0 and 1) or score_bands ([minimum score, grade] "
+    "pairs), and otherwise: the grade when none is reached.":
+        "grade（定等次）须指定方法：majority（须有分母、恰好半数的处理 fails 或 passes，以及各档次：每档须有等次名称、"
+        "所计的已有选项和 0 至 1 之间的比例 share），或 score_bands（[最低分, 等次] 数对）；"
+        "并须以 otherwise 写明未达到任何档次时的等次。",
+    "groups.mode is pooled, or weighted with weights for committee and deputy only, each at least 0 and one above 0.":
+        "groups.mode 须为 pooled（合并计算），或 weighted（只为 committee、deputy 两类表决人员设定权重，"
+        "均不小于 0，且至少一个大于 0）。",
+    "The rule set is nested too deeply.": "规则的嵌套层次过深。",
     "quorum is none or majority.": "quorum（法定人数）须为 none 或 majority。",
     "A code has 1–64 letters, digits, “-” or “_”.": "代码由 1 至 64 个字母、数字、“-”或“_”组成。",
     "This is not valid JSON (line %(line)s, column %(column)s).":

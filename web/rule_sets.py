@@ -17,11 +17,14 @@ from web.db import get_session
 bp = Blueprint("rule_sets", __name__, url_prefix="/ballots/rules")
 
 FIELD_PROBLEMS = {
-    "options": _l("Options need a unique code each (not “invalid”), a label, and scores that are numbers."),
+    "options": _l("Options need a unique code each (not “invalid”), a label of at most 64 characters, valid as "
+                  "true or false, and scores that are numbers between -1000000 and 1000000."),
     "rate_denominator": _l("rate_denominator is one of: valid, all_ballots, present, all_members."),
     "grade": _l("grade needs a method: majority (with a denominator, what exactly half means – fails or passes – "
-                "and levels that name known options) or score_bands ([minimum score, grade] pairs)."),
-    "groups": _l("groups.mode is pooled, or weighted with a weight of at least 0 for each voter group."),
+                "and levels, each with a grade, the known options it counts and a share between 0 and 1) or "
+                "score_bands ([minimum score, grade] pairs), and otherwise: the grade when none is reached."),
+    "groups": _l("groups.mode is pooled, or weighted with weights for committee and deputy only, each at least "
+                 "0 and one above 0."),
     "quorum": _l("quorum is none or majority."),
 }
 
@@ -52,9 +55,15 @@ def _good_code(code: str) -> bool:
         and code.replace("-", "").replace("_", "").isalnum()
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def _parse(text: str) -> tuple[dict | None, dict]:
     try:
-        definition = json.loads(text)
+        definition = json.loads(text, parse_constant=_no_constant)  # NaN and Infinity are refused
+    except RecursionError:
+        return None, {"definition": _("The rule set is nested too deeply.")}
     except ValueError as exc:
         return None, {"definition": _("This is not valid JSON (line %(line)s, column %(column)s).",
                                       line=getattr(exc, "lineno", "?"), column=getattr(exc, "colno", "?"))}

@@ -146,6 +146,22 @@ def test_every_preset_is_valid_and_described():
     (lambda d: d.update(grade={"method": "coin"}), "grade"),
     (lambda d: d.update(groups={"mode": "weighted", "weights": {}}), "groups"),
     (lambda d: d.update(quorum="some"), "quorum"),
+    # what the count would otherwise fail on, or count as no score
+    (lambda d: d["options"][0].update(score=float("nan")), "options"),
+    (lambda d: d["options"][0].update(score=1e308), "options"),
+    (lambda d: d["options"][0].update(valid="no"), "options"),
+    (lambda d: d["grade"]["levels"][0].update(share="abc"), "grade"),
+    (lambda d: d["grade"]["levels"][0].update(share=None), "grade"),
+    (lambda d: d["grade"]["levels"][0].update(share=1.5), "grade"),
+    (lambda d: d["grade"]["levels"][0].pop("grade"), "grade"),
+    (lambda d: d["grade"]["levels"][0].update(options=[]), "grade"),
+    (lambda d: d["grade"].pop("otherwise"), "grade"),
+    (lambda d: d["grade"].update(otherwise=5), "grade"),
+    (lambda d: d.update(grade={"method": "score_bands", "bands": []}), "grade"),
+    (lambda d: d.update(grade={"method": "score_bands", "bands": [[float("inf"), "满意"]], "otherwise": "x"}),
+     "grade"),
+    (lambda d: d.update(groups={"mode": "weighted", "weights": {"committee": 0, "deputy": 0}}), "groups"),
+    (lambda d: d.update(groups={"mode": "weighted", "weights": {"foo": 1}}), "groups"),
 ])
 def test_bad_rule_sets_are_refused_with_the_field(change, field):
     definition = preset("default")
@@ -153,6 +169,12 @@ def test_bad_rule_sets_are_refused_with_the_field(change, field):
     with pytest.raises(InvalidInput) as caught:
         rules.check(definition)
     assert field in caught.value.errors
+
+
+def test_a_checked_rule_set_with_bands_and_no_levels_counts():
+    definition = preset("F")
+    definition["grade"] = {"method": "score_bands", "bands": [], "otherwise": "合格"}
+    assert rules.tally(rules.check(definition), {"committee": {"satisfied": 1}}, members=1)["grade"] == "合格"
 
 
 def test_unknown_options_in_counts_are_refused():

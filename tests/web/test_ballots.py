@@ -257,6 +257,10 @@ def test_rule_set_editor(client, login, session, people):
     bad = client.post("/ballots/rules/F", data={"name": "F", "definition": json.dumps(definition), "_action": "save"})
     assert bad.status_code == 422 and "rate_denominator" in text(bad)
     definition["rate_denominator"] = "valid"
+    for wrong, said in ((json.dumps(definition).replace("100", "NaN", 1), "不是有效的 JSON"),
+                        ("[" * 100_000 + "]" * 100_000, "嵌套层次过深")):
+        bad = client.post("/ballots/rules/F", data={"name": "F", "definition": wrong, "_action": "save"})
+        assert bad.status_code == 422 and said in text(bad)
     saved = client.post("/ballots/rules/F", data={"name": "F（本县）", "definition": json.dumps(definition),
                                                   "_action": "save"})
     assert saved.status_code == 302
