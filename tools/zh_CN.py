@@ -14,6 +14,8 @@ from zh_CN_admin import ZH_ADMIN
 from zh_CN_audit import ZH_AUDIT
 from zh_CN_ballots import ZH_BALLOTS
 from zh_CN_evaluation import ZH_EVALUATION
+from zh_CN_forms_fix import ZH_FORMS_FIX
+from zh_CN_models_fix import ZH_MODELS_FIX
 from zh_CN_org import ZH_ORG
 from zh_CN_progress import ZH_PROGRESS
 from zh_CN_public import ZH_PUBLIC
@@ -419,6 +421,8 @@ ZH.update(ZH_PUBLIC)
 ZH.update(ZH_PROGRESS)
 ZH.update(ZH_ADMIN)
 ZH.update(ZH_AUDIT)
+ZH.update(ZH_FORMS_FIX)
+ZH.update(ZH_MODELS_FIX)
 
 
 def main() -> int:
