@@ -43,6 +43,20 @@ class TaskAlreadyCompleted(Conflict):
         self.completed_by = completed_by
 
 
+class TaskHeld(Conflict):
+    code = "task_held"
+
+
+class TaskEnded(Conflict):
+    code = "task_ended"
+
+
+class InstanceFrozen(Conflict):
+    """The instance is suspended or has ended: its tasks are not worked on."""
+
+    code = "instance_frozen"
+
+
 class VoteClosed(Conflict):
     code = "vote_closed"
 

@@ -172,4 +172,17 @@ ZH_ADMIN = {
     "Zoom in": "放大",
     "Zoom out": "缩小",
     "Show the whole diagram": "显示整个流程图",
+    # instance administration and frozen tasks
+    "Give a reason: it is kept in the history.": "请填写理由，理由将记入办理记录。",
+    "The step was run again and failed again; see the error below.": "出错的步骤再次执行后仍然出错，详见下方的错误信息。",
+    "No account has the user name %(name)s.": "没有用户名为 %(name)s 的账号。",
+    "%(name)s cannot take tasks: the account is stopped, or it is an auditor's.":
+        "%(name)s 不能办理任务：该账号已停用，或为审计员账号。",
+    "%(holder)s holds this task now.": "此任务现由%(holder)s办理。",
+    "The process has ended this task; it cannot be done any more.": "此任务已由流程结束，不能再办理。",
+    "This process is suspended or has ended; its tasks cannot be worked on now.":
+        "此流程已挂起或已结束，其中的任务现在不能办理。",
+    "An administrator has suspended this process; its tasks can be done again once it is resumed.":
+        "管理员已挂起此流程，恢复后才能继续办理其中的任务。",
+
 }

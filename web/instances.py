@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import clock
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound
 from engine.permissions import can_read_history
-from engine.services import history, instances, progress, tasks, views
+from engine.services import history, instances, progress, tasks, users, views
 from web import auditor, documents, numbers
 from web.db import get_session
+from web.errors import user_message
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 
@@ -34,7 +36,8 @@ def show(instance_id: int):
     page = views.instance_page(session, instance_id, current_user)
     auditor.viewed("instance", instance=page.instance, title=page.instance.title)
     views_by_auditors = history.count_views(session, instance_id) if can_read_history(current_user) else None
-    return render_template("instances/show.html", page=page, views_by_auditors=views_by_auditors)
+    takers = users.task_takers(session) if current_user.is_admin and page.open_tasks else []
+    return render_template("instances/show.html", page=page, views_by_auditors=views_by_auditors, takers=takers)
 
 
 @bp.get("/<int:instance_id>/progress.xlsx")
@@ -82,6 +85,20 @@ ACTIONS = {
 }
 
 
+def _back(instance_id: int, message: str, category: str = "danger"):
+    """Back to the instance page, saying what happened (a refusal leaves nothing changed)."""
+    if category == "danger":
+        get_session().rollback()
+    flash(message, category)
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+def _refusal(exc: EngineError) -> str:
+    if isinstance(exc, InvalidInput) and "reason" in exc.errors:
+        return _("Give a reason: it is kept in the history.")
+    return user_message(exc)
+
+
 @bp.post("/<int:instance_id>/<action>")
 @login_required
 def act(instance_id: int, action: str):
@@ -89,17 +106,35 @@ def act(instance_id: int, action: str):
         return redirect(url_for("instances.show", instance_id=instance_id))
     service, done = ACTIONS[action]
     session = get_session()
-    service(session, instance_id, current_user, request.form.get("reason"))
+    try:
+        instance = service(session, instance_id, current_user, request.form.get("reason"))
+    except (InvalidInput, Conflict) as exc:
+        return _back(instance_id, _refusal(exc))
     session.commit()
-    flash(str(done), "success")
-    return redirect(url_for("instances.show", instance_id=instance_id))
+    if action == "retry" and instance.status == "error":  # run again, failed again: the page shows where
+        return _back(instance_id, _("The step was run again and failed again; see the error below."), "warning")
+    return _back(instance_id, str(done), "success")
 
 
 @bp.post("/<int:instance_id>/tasks/<int:task_id>/reassign")
 @login_required
 def reassign(instance_id: int, task_id: int):
     session = get_session()
-    tasks.reassign(session, task_id, request.form.get("username", "").strip(), current_user, request.form.get("reason"))
+    username = request.form.get("username", "").strip()
+    if not current_user.is_admin:
+        abort(403)
+    try:
+        tasks.reassign(session, task_id, username, current_user, request.form.get("reason"))
+    except NotFound as exc:
+        if "user" not in exc.params:
+            raise
+        return _back(instance_id, _("No account has the user name %(name)s.", name=username))
+    except InvalidInput as exc:
+        if exc.errors.get("assignee") == "inactive":
+            return _back(instance_id, _("%(name)s cannot take tasks: the account is stopped, or it is an "
+                                        "auditor's.", name=username))
+        return _back(instance_id, _refusal(exc))
+    except Conflict as exc:
+        return _back(instance_id, _refusal(exc))
     session.commit()
-    flash(_("The task was reassigned."), "success")
-    return redirect(url_for("instances.show", instance_id=instance_id))
+    return _back(instance_id, _("The task was reassigned."), "success")

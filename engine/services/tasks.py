@@ -10,11 +10,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine import audit, clock, connectors, repository, runtime, serializer, validation
 from engine.errors import (
     Conflict,
+    InstanceFrozen,
     InvalidInput,
     NotFound,
     PermissionDenied,
     ScriptError,
     TaskAlreadyCompleted,
+    TaskEnded,
+    TaskHeld,
 )
 from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, TaskState, User, user_group
 from engine.permissions import can_work_on, is_candidate, require_reason
@@ -38,7 +41,7 @@ def require_workable(task: HumanTask) -> None:
     claimed, released, reassigned, drafted or given files either."""
     require_open(task)
     if task.instance.status not in WORKABLE:
-        raise Conflict(f"The process is {task.instance.status}; its tasks cannot be changed now.",
+        raise InstanceFrozen(f"The process is {task.instance.status}; its tasks cannot be changed now.",
                        status=task.instance.status)
 
 
@@ -47,7 +50,7 @@ def require_open(task: HumanTask) -> None:
         who = task.completed_by.display_name if task.completed_by else None
         raise TaskAlreadyCompleted(task.title, who)
     if task.state != TaskState.OPEN:
-        raise Conflict(f"Task '{task.title}' was ended by the process ({task.end_reason}).",
+        raise TaskEnded(f"Task '{task.title}' was ended by the process ({task.end_reason}).",
                        task=task.title, reason=task.end_reason or "")
 
 
@@ -93,7 +96,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     if taken != 1:
         require_open(task)
         holder = task.assignee.display_name if task.assignee else "?"
-        raise Conflict(f"Task '{task.title}' is held by {holder}.", task=task.title, holder=holder)
+        raise TaskHeld(f"Task '{task.title}' is held by {holder}.", task=task.title, holder=holder)
     audit.record(session, "task_claimed", actor, instance=task.instance, task_guid=task.task_guid,
                  element_id=task.element_id, after={"assignee": actor.username})
     return task
@@ -193,7 +196,7 @@ def _task_and_instance(session: Session, task_id: int, refresh: bool):
 
 def _complete_once(session, task, instance, data, actor, reason, override) -> HumanTask:
     if instance.status not in WORKABLE:
-        raise Conflict(f"The process is {instance.status}; its tasks cannot be completed now.",
+        raise InstanceFrozen(f"The process is {instance.status}; its tasks cannot be completed now.",
                        status=instance.status)
     workflow = repository.load(session, instance)
     spiff_task = runtime.find_task(workflow, task.task_guid)
@@ -260,5 +263,5 @@ def load_task_context(session: Session, task: HumanTask) -> dict:
     instance = repository.get_instance(session, task.instance_id)
     workflow = repository.peek(session, instance)
     if task.state != TaskState.OPEN:
-        raise Conflict("The task is no longer open.", task=task.title)
+        raise TaskEnded("The task is no longer open.", task=task.title)
     return runtime.find_task(workflow, task.task_guid).data

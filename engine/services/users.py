@@ -191,5 +191,12 @@ def group_names(session: Session) -> list[str]:
     return list(session.scalars(select(Group.name).order_by(Group.name)))
 
 
+def task_takers(session: Session) -> list[tuple[str, str]]:
+    """(user name, name) of every account that may be given a task: active, not an auditor's."""
+    return list(session.execute(select(User.username, User.display_name)
+                                .where(User.is_active.is_(True), User.is_auditor.is_(False))
+                                .order_by(User.username)).all())
+
+
 def group_ids(session: Session, user: User) -> list[int]:
     return list(session.scalars(select(user_group.c.group_id).where(user_group.c.user_id == user.id)))

@@ -24,7 +24,7 @@ from engine.services import attachments, progress
 from engine.services import history as audit_history
 from engine.services.inbox import deadline
 from engine.services.instances import task_data
-from engine.services.tasks import get_task
+from engine.services.tasks import WORKABLE, get_task
 
 
 @dataclass
@@ -165,8 +165,9 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
         workflow = repository.peek(session, instance)
         context = serializer.json_safe(runtime.find_task(workflow, task.task_guid).data)
     values = dict(task.draft) if is_open and task.draft else (task.submitted or context)
-    can_work = is_open and instance.status in ("running", "waiting", "error") and can_work_on(session, task, user)
-    can_claim = is_open and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
+    workable = is_open and instance.status in WORKABLE  # a suspended process is frozen until resumed
+    can_work = workable and can_work_on(session, task, user)
+    can_claim = workable and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
     overdue, soon = deadline(task.due_at if is_open else None, clock.now())
     if task.branch is not None:  # a department's task: the main line and this department's steps only
         view = InstanceView(whole=False, branches=frozenset({task.branch}))

@@ -1,0 +1,65 @@
+"""An administrator's actions on an instance say what happened, on the instance page; a suspended
+process tells its participants why they cannot work on it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+import forms
+from engine.models import HumanTask, ProcessInstance
+from engine.services import processes
+from tests.conftest import bundle
+from tests.web.conftest import PASSWORD, read, text
+from tests.web.test_pages import start_plan, the_task, world  # noqa: F401  (the fixture)
+
+
+def test_reassigning_to_an_unknown_or_unfit_account_says_so(client, login, session, world, make_user):  # noqa: F811
+    make_user("reader", password=PASSWORD, is_auditor=True)
+    session.commit()
+    start_plan(client, login)
+    login("boss")
+    task = the_task(session)
+    page = text(client.get(f"/instances/{task.instance_id}"))
+    assert 'list="task-takers"' in page and '<option value="dept2">刘洋</option>' in page
+    assert '<option value="reader">' not in page  # an auditor takes no tasks
+    url = f"/instances/{task.instance_id}/tasks/{task.id}/reassign"
+    for username, said in (("nosuchuser", "没有用户名为 nosuchuser 的账号"), ("reader", "reader 不能办理任务")):
+        response = client.post(url, data={"username": username, "reason": "人员调整"}, follow_redirects=True)
+        assert response.status_code == 200 and said in text(response)
+        assert response.request.path == f"/instances/{task.instance_id}"
+    response = client.post(url, data={"username": "dept2", "reason": ""}, follow_redirects=True)
+    assert "请填写理由" in text(response)
+    assert the_task(session).assignee_id is None  # nothing changed by the refusals
+    response = client.post(url, data={"username": "dept2", "reason": "人员调整"}, follow_redirects=True)
+    assert "已转办" in text(response) and the_task(session).assignee_id == world["dept2"]
+
+
+def test_a_suspended_process_says_so_and_offers_no_claim(client, login, session, world):  # noqa: F811
+    start_plan(client, login)
+    login("boss")
+    task = the_task(session)
+    client.post(f"/instances/{task.instance_id}/suspend", data={"reason": "部门机构调整"})
+    client.post("/logout")
+    login("dept")
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert "管理员已挂起此流程" in page and "部门机构调整" in page
+    assert f'action="/tasks/{task.id}/claim"' not in page
+    claim = client.post(f"/tasks/{task.id}/claim")
+    assert claim.status_code == 409 and "此流程已挂起或已结束" in text(claim)
+    assert the_task(session).assignee_id is None
+
+
+def test_a_retry_that_fails_again_is_not_called_a_success(client, login, session, make_user):
+    make_user("boss", password=PASSWORD, is_admin=True)
+    processes.deploy(session, bundle("failing"), None, form_checker=forms.check_bundle_form)
+    session.commit()
+    login("boss")
+    started = client.post("/start/failing", data={})
+    assert started.status_code == 302
+    task_id = read(session, select(HumanTask.id))
+    client.post(f"/tasks/{task_id}", data={"_action": "submit", "_reason": "代填", "score": "90", "count": "0"})
+    instance_id = read(session, select(ProcessInstance.id))
+    assert read(session, select(ProcessInstance.status)) == "error"
+    response = client.post(f"/instances/{instance_id}/retry", data={"reason": "再试一次"}, follow_redirects=True)
+    page = text(response)
+    assert "已重新执行出错的步骤" not in page and "再次执行后仍然出错" in page
+    assert read(session, select(ProcessInstance.status)) == "error"
