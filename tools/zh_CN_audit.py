@@ -161,4 +161,10 @@ ZH_AUDIT = {
     "Deputy added": "新增代表",
     "Deputy changed": "修改代表",
     "Organisation list imported": "导入机构人员名单",
+    "Process moved to a newer version": "流程迁移到新版本",
+    "Move to a newer version refused": "迁移到新版本被拒绝",
+    "Diagram draft saved": "保存流程图草稿",
+    "Diagram draft discarded": "放弃流程图草稿",
+    "Diagram draft deployed": "部署流程图草稿",
+    "Form saved in a draft": "在草稿中保存表单",
 }

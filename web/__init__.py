@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         ballot_screen,
         ballots,
         cli,
+        display,
         errors,
         files,
         form_editor,
@@ -88,6 +89,8 @@ def create_app(config: dict | None = None) -> Flask:
                                  format_datetime=format_datetime,
                                  get_locale=get_locale)
     app.jinja_env.filters["json_text"] = lambda value, indent=None: json.dumps(value, ensure_ascii=False, indent=indent)
+    app.jinja_env.filters["local_moment"] = display.local_moment
+    app.jinja_env.globals["named_key"] = display.named_key
     errors.register(app)
     security.register(app)
     auditor.register(app)

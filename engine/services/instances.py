@@ -34,9 +34,8 @@ def record_projection(session: Session, instance: ProcessInstance, changes: proj
     """Audit what the engine closed by itself, fail the instance on assignment errors, and send the reminders
     its step queued (now that the tasks they are about are saved)."""
     notifications.send_queued(session, instance)
-    for guid, element in changes.closed:
-        audit.record(session, "task_cancelled", actor, instance=instance, task_guid=guid,
-                     element_id=element, reason="the engine ended the task")
+    for guid, element in changes.closed:  # the event says it all: no reason to translate
+        audit.record(session, "task_cancelled", actor, instance=instance, task_guid=guid, element_id=element)
     if changes.errors:
         guid, error = changes.errors[0]
         fail(session, instance, error, actor, task_guid=guid, already_saved=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import forms
-from engine.models import HumanTask, ProcessInstance
-from engine.services import processes
+from engine.models import HumanTask, ProcessInstance, User
+from engine.services import instances, processes
+from web import display
 from tests.conftest import bundle
 from tests.web.conftest import PASSWORD, read, text
 from tests.web.test_pages import start_plan, the_task, world  # noqa: F401  (the fixture)
@@ -63,3 +64,29 @@ def test_a_retry_that_fails_again_is_not_called_a_success(client, login, session
     page = text(response)
     assert "已重新执行出错的步骤" not in page and "再次执行后仍然出错" in page
     assert read(session, select(ProcessInstance.status)) == "error"
+
+
+def test_participants_see_named_data_and_local_times(client, login, session, world):  # noqa: F811
+    office = session.get(User, world["office"])
+    instance = instances.start_instance(session, "plan", office, {
+        "department": "教育局", "issued_on": "2023-10-31", "committee_group": "教科文卫工委",
+        "plan_deadline": "2023-11-30T23:59:59+08:00", "reminded": {"queued": True}})
+    session.commit()
+    login("office")
+    page = text(client.get(f"/instances/{instance.id}"))
+    data = page[page.index("data-summary"):page.index("</dl>", page.index("data-summary"))]
+    assert "交办日期" in data and "2023-10-31" in data
+    assert "committee_group" not in data and "reminded" not in data and "plan_deadline" not in data
+    client.post("/logout")
+    login("boss")
+    page = text(client.get(f"/instances/{instance.id}"))
+    data = page[page.index("data-summary"):page.index("</dl>", page.index("data-summary"))]
+    assert "<code>committee_group</code>" in data and "2023-11-30 23:59" in data  # an administrator sees it all
+    assert "2023-11-30T23:59:59" not in data
+
+
+def test_moments_read_as_local_time():
+    assert display.local_moment("2026-11-19T15:59:59Z") == "2026-11-19 23:59"
+    assert display.local_moment("2026-11-19T23:59:59+08:00") == "2026-11-19 23:59"
+    for text_ in ("2026-11-19", "明天下午", "2026-13-40T25:00:00+08:00", "at 2026-11-19T23:59:59+08:00"):
+        assert display.local_moment(text_) == text_
