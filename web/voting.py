@@ -111,11 +111,18 @@ def _refusal(exc: Exception) -> tuple[int, str]:
     return 403, _("You are not a voter in this ballot.")
 
 
+def _choice() -> str:
+    """The one option chosen; none when the form carries two (the page offers one, as on paper a ballot
+    marked twice counts for nothing: here it is refused and nothing is spent)."""
+    chosen = request.form.getlist("choice")
+    return chosen[0] if len(chosen) == 1 else ""
+
+
 def _cast_at_once(public_id: str, voter_id_on: Callable[[Connection], int]) -> bool:
     """Both steps on PostgreSQL's fast path (engine/services/ballot_box.py), on one connection and
     without the request's session. True when the choice is in the box; otherwise the careful path
     runs: it finds out why not, or finishes step 2 from the envelope left pending here."""
-    engine, choice = get_engine(), request.form.get("choice", "")
+    engine, choice = get_engine(), _choice()
     if not ballot_box.supported(engine) or any(key.endswith(f"/{public_id}") for key in session.get(PENDING) or {}):
         return False
     voter_id = envelope = None
@@ -136,7 +143,7 @@ def _cast_at_once(public_id: str, voter_id_on: Callable[[Connection], int]) -> b
 
 
 def _cast(voter: User, public_id: str, action: str):
-    choice = request.form.get("choice", "")
+    choice = _choice()
     envelope = _pending_envelope(voter, public_id)
     if envelope is None:
         db = get_session()

@@ -93,6 +93,8 @@ def test_wrong_or_missing_choice_keeps_the_ballot(client, login, session, people
     assert refused.status_code == 422 and "请选择" in text(refused)
     refused = client.post(f"/v/{public_id}", data={})
     assert refused.status_code == 422
+    refused = client.post(f"/v/{public_id}", data={"choice": ["satisfied", "dissatisfied"]})  # marked twice
+    assert refused.status_code == 422 and "请选择" in text(refused)
     assert read(session, select(func.count()).where(BallotVoter.has_voted.is_(True))) == 0
     assert client.post(f"/v/{public_id}", data={"choice": "basic"}).status_code == 302
 
