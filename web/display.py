@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from flask_babel import get_locale
+
 from engine.dates import LOCAL_TZ
 from engine.labels import Labels
 from web.i18n import DATA_KEYS
@@ -29,3 +31,17 @@ def local_moment(value: str) -> str:
     except ValueError:
         return value
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def colon() -> str:
+    """After a label: full width in Chinese text, a colon and a space in English."""
+    return "：" if _chinese() else ": "
+
+
+def list_separator() -> str:
+    """Between the items of a list written in a sentence: 、 in Chinese, a comma in English."""
+    return "、" if _chinese() else ", "
+
+
+def _chinese() -> bool:
+    return str(get_locale() or "zh_CN").startswith("zh")

@@ -7,10 +7,10 @@ from sqlalchemy import select
 import forms
 from engine.models import HumanTask, ProcessInstance, User
 from engine.services import instances, processes
-from web import display
 from tests.conftest import bundle
 from tests.web.conftest import PASSWORD, read, text
 from tests.web.test_pages import start_plan, the_task, world  # noqa: F401  (the fixture)
+from web import display
 
 
 def test_reassigning_to_an_unknown_or_unfit_account_says_so(client, login, session, world, make_user):  # noqa: F811
@@ -90,3 +90,13 @@ def test_moments_read_as_local_time():
     assert display.local_moment("2026-11-19T23:59:59+08:00") == "2026-11-19 23:59"
     for text_ in ("2026-11-19", "明天下午", "2026-13-40T25:00:00+08:00", "at 2026-11-19T23:59:59+08:00"):
         assert display.local_moment(text_) == text_
+
+
+def test_labels_end_in_the_punctuation_of_the_page_language(client, login, session, world):  # noqa: F811
+    start_plan(client, login)
+    login("dept")
+    task = the_task(session)
+    assert "期限：" in text(client.get(f"/tasks/{task.id}"))
+    client.get("/lang/en")
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert "Due: " in page and "Due：" not in page
