@@ -185,4 +185,7 @@ ZH_ADMIN = {
     "An administrator has suspended this process; its tasks can be done again once it is resumed.":
         "管理员已挂起此流程，恢复后才能继续办理其中的任务。",
 
+    # the menu: short English words, the same Chinese as the pages' titles
+    "Process admin": "流程管理",
+    "Organisation": "机构与人员",
 }
