@@ -44,10 +44,12 @@ def rectification(session, admin, make_user):
     return instance, people
 
 
-PLAN = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [
-    {"problem": "课后服务覆盖不足", "measures": "扩大覆盖", "deadline": "2023-12-31", "responsible": "王局长"}]}
+PLAN = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": [  # a row per issued problem, each kept
+    {"problem": "课后服务覆盖不足", "measures": "扩大覆盖", "deadline": "2023-12-31", "responsible": "王局长"},
+    {"problem": "校园安全", "measures": "排查隐患", "deadline": "2023-12-31", "responsible": "李副局长"}]}
 REPORT = {"report_summary": "已按方案完成主要整改任务。", "report_items": [
-    {"problem": "课后服务覆盖不足", "status": "done", "evidence": "覆盖率 98%"}]}
+    {"problem": "课后服务覆盖不足", "measures": "扩大覆盖", "status": "done", "evidence": "覆盖率 98%"},
+    {"problem": "校园安全", "measures": "排查隐患", "status": "done", "evidence": "隐患已整改"}]}
 
 
 def test_rectification_deadlines_are_calendar_months(session, rectification):

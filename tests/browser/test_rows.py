@@ -1,17 +1,15 @@
-"""A rectification plan in real Chromium: the committee's requirement of each row stays with its row
-when the department removes one, adds one, and has the form sent back for a missing answer."""
+"""Rows that may be removed and added (tests/data/rows), in real Chromium: the read-only requirement of
+each row stays with its row when one is removed, one is added and the form is sent back for a missing
+answer. (The rectification plan itself keeps every issued row: tests/web/test_read_only_rows.py.)"""
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import select
 
 import forms
-from engine import bpmn
 from engine.models import HumanTask
 from engine.services import instances, processes
 from tests.browser.conftest import DESKTOP, PASSWORD, login
-from tests.conftest import ROOT
+from tests.conftest import bundle
 
 try:
     from playwright.sync_api import expect
@@ -23,11 +21,9 @@ OPINIONS = [{"problem": "问题一", "target": "要求一"}, {"problem": "问题
 
 
 def test_rows_keep_their_requirements_through_removal_addition_and_a_refusal(open_page, session, make_user, admin):
-    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    processes.deploy(session, bundle("rows"), admin, form_checker=forms.check_bundle_form)
     make_user("edu", groups=["教育局"], password=PASSWORD)
-    instance = instances.start_instance(session, "rectification", admin, {
-        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
-        "issued_on": date.today().isoformat(), "opinions": OPINIONS})
+    instance = instances.start_instance(session, "rows", admin, {"opinions": OPINIONS})
     task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.element_id == "submit_plan"))
     session.commit()

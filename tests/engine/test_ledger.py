@@ -82,25 +82,29 @@ def test_plans_and_reports_line_up_by_problem(session, rectifications):
     assert ledger.ledger(session, _auditor(session), 2024) == []
 
 
-def test_the_report_form_lists_the_plan_and_a_problem_named_twice_is_matched_in_order(session, rectifications):
-    people, started = rectifications
-    edu = started["教育局"]
-    plan = step(session, edu, "submit_plan")
-    items = rows_of(session, edu, plan, "plan_items", deadline="2025-12-20", responsible="副局长")
-    items[1]["problem"] = items[0]["problem"]  # the department names both rows alike
+def test_the_report_form_lists_the_plan_and_a_problem_named_twice_is_matched_in_order(session, rectifications, admin):
+    people, _started = rectifications
+    twice = instances.start_instance(session, "rectification", admin, {  # the committee names one problem twice
+        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
+        "issued_on": "2025-10-31", "opinions": [{"problem": "课后服务覆盖不足", "target": "城区学校全覆盖"},
+                                                {"problem": "课后服务覆盖不足", "target": "农村学校全覆盖"}]},
+        business_key="2025-D01-2", title="教育局整改落实（二）")
+    plan = step(session, twice, "submit_plan")
+    items = rows_of(session, twice, plan, "plan_items", deadline="2025-12-20", responsible="副局长")
     items[0]["measures"], items[1]["measures"] = "措施一", "措施二"
     tasks.complete_task(session, plan.id, {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items": items},
                         people["edu"])
-    tasks.complete_task(session, step(session, edu, "review_plan").id, {"approved": True}, people["committee"])
-    report = step(session, edu, "submit_report")
-    listed = rows_of(session, edu, report, "report_items")
+    tasks.complete_task(session, step(session, twice, "review_plan").id, {"approved": True}, people["committee"])
+    report = step(session, twice, "submit_report")
+    listed = rows_of(session, twice, report, "report_items")
     assert listed == [{"problem": "课后服务覆盖不足", "measures": "措施一"},
                       {"problem": "课后服务覆盖不足", "measures": "措施二"}]
     listed[0].update(status="done")
     listed[1].update(status="in_progress")
     tasks.complete_task(session, report.id, {"report_summary": SUMMARY, "report_items": listed}, people["edu"])
     rows = ledger.ledger(session, _auditor(session), 2025)
-    assert [(e.measures, e.status) for e in rows] == [("措施一", "已完成"), ("措施二", "正在整改")]
+    assert [(e.target, e.measures, e.status) for e in rows if e.measures] == [
+        ("城区学校全覆盖", "措施一", "已完成"), ("农村学校全覆盖", "措施二", "正在整改")]
 
 
 def test_each_sees_only_their_own(session, rectifications):

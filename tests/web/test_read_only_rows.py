@@ -12,7 +12,7 @@ import forms
 from engine import bpmn, clock
 from engine.models import HumanTask
 from engine.services import instances, processes
-from tests.conftest import ROOT
+from tests.conftest import ROOT, bundle
 from tests.web.conftest import PASSWORD, read, text
 
 OPINIONS = [{"problem": "问题一", "target": "目标一\n"},  # as a script or an import may leave it
@@ -22,11 +22,9 @@ OPINIONS = [{"problem": "问题一", "target": "目标一\n"},  # as a script or
 @pytest.fixture
 def plan_task(session, make_user, admin):
     clock.set_now(datetime(2025, 11, 5, 2, tzinfo=UTC))
-    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    processes.deploy(session, bundle("rows"), admin, form_checker=forms.check_bundle_form)
     make_user("edu", groups=["教育局"], password=PASSWORD)
-    instance = instances.start_instance(session, "rectification", admin, {
-        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
-        "issued_on": "2025-10-31", "opinions": OPINIONS})
+    instance = instances.start_instance(session, "rows", admin, {"opinions": OPINIONS})
     session.commit()
     return read(session, select(HumanTask.id).where(HumanTask.instance_id == instance.id,
                                                     HumanTask.element_id == "submit_plan"))
@@ -88,3 +86,34 @@ def test_a_draft_keeps_an_empty_deadline(client, login, session, plan_task):
     assert draft["plan_items"][0]["measures"] == "措施一" and "deadline" not in draft["plan_items"][0]
     submitted = client.post(f"/tasks/{plan_task}", data={**answers, "_action": "submit"})
     assert submitted.status_code == 422 and "此项必填" in text(submitted)  # required, not "unreadable"
+
+
+@pytest.fixture
+def issued_plan(session, make_user, admin):
+    """The bundled rectification plan: one row per issued problem, none to drop, reword or add."""
+    clock.set_now(datetime(2025, 11, 5, 2, tzinfo=UTC))
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    make_user("edu", groups=["教育局"], password=PASSWORD)
+    instance = instances.start_instance(session, "rectification", admin, {
+        "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
+        "issued_on": "2025-10-31", "opinions": OPINIONS})
+    session.commit()
+    return read(session, select(HumanTask.id).where(HumanTask.instance_id == instance.id,
+                                                    HumanTask.element_id == "submit_plan"))
+
+
+def test_a_department_keeps_every_issued_problem_in_its_plan(client, login, session, issued_plan):
+    login("edu")
+    page = text(client.get(f"/tasks/{issued_plan}"))
+    assert "删除此行" not in page and "增加一行" not in page
+    every = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items-__rows": "1", "_action": "submit",
+             **row(0, "措施一", 0), **row(1, "措施二", 1), **row(2, "措施三", 2)}
+    dropped = {k: v for k, v in every.items() if not k.startswith("plan_items-1-")}
+    reworded = {**every, "plan_items-0-problem": "课后服务已基本覆盖"}
+    added = {**every, **row(3, "措施四", None)}
+    for answers in (dropped, added):
+        refused = client.post(f"/tasks/{issued_plan}", data=answers)
+        assert refused.status_code == 422, answers
+        assert read(session, select(HumanTask.state).where(HumanTask.id == issued_plan)) == "open"
+    assert client.post(f"/tasks/{issued_plan}", data=reworded).status_code == 302  # the problem is not an answer
+    assert stored_targets(session, issued_plan) == [("问题一", "目标一\n"), ("问题二", "目标二"), ("问题三", "目标三")]
