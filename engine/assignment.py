@@ -46,6 +46,7 @@ class TaskInfo:
     assignee: str | None = None
     due_at: datetime | None = None
     priority: int = 0
+    confidential: bool = False  # seen only by its own participants within a branch (permissions.py)
 
 
 def parse_principals(value) -> list[Principal]:
@@ -79,7 +80,7 @@ def describe(task) -> TaskInfo:
     info = TaskInfo(
         task_guid=str(task.id), element_id=element, title=title[:255], lane=spec.lane,
         form_key=props.get("formJsonSchemaFilename"), ui_form_key=props.get("formUiSchemaFilename"),
-        instructions=instructions)
+        instructions=instructions, confidential=is_confidential(props))
     assignee = _evaluate(task, props.get("assignee"))
     if assignee:
         info.assignee = str(assignee).removeprefix("user:")
@@ -112,7 +113,14 @@ def fallback_info(task) -> TaskInfo:
     return TaskInfo(
         task_guid=str(task.id), element_id=element, title=(spec.bpmn_name or element)[:255], lane=spec.lane,
         form_key=props.get("formJsonSchemaFilename"), ui_form_key=props.get("formUiSchemaFilename"),
-        instructions="", candidates=[Principal("group", spec.lane)] if spec.lane else [])
+        instructions="", candidates=[Principal("group", spec.lane)] if spec.lane else [],
+        confidential=is_confidential(props))
+
+
+def is_confidential(props: dict) -> bool:
+    """The task property `confidential` = true: what the task records (a talk held back to back)
+    is kept from the others who work in its branch (the department being evaluated)."""
+    return str(props.get("confidential") or "").strip().lower() in ("true", "yes", "1")
 
 
 def _evaluate(task, expression: str | None):

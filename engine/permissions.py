@@ -1,7 +1,7 @@
 """Who may see or do what. Pure rules over rows; services call them and raise PermissionDenied."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -48,9 +48,18 @@ class InstanceView:
 
     whole: bool
     branches: frozenset[str] = frozenset()
+    # confidential tasks in those branches that one has no part in (their ids)
+    hidden: frozenset[int] = frozenset()
 
     def sees(self, branch: str | None) -> bool:
         return self.whole or branch is None or branch in self.branches
+
+    def sees_task(self, task_id: int, branch: str | None) -> bool:
+        return self.sees(branch) and task_id not in self.hidden
+
+    def within(self, branch: str) -> InstanceView:
+        """This view narrowed to one branch (a department's task page shows that department's steps)."""
+        return replace(self, whole=False, branches=frozenset({branch}))
 
 
 WHOLE = InstanceView(whole=True)
@@ -76,15 +85,23 @@ def instance_views(session: Session, instance_ids, user: User) -> dict[int, Inst
     if not rest:
         return views
     my_groups = select(user_group.c.group_id).where(user_group.c.user_id == user.id)
+    mine = or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
+               HumanTask.id.in_(select(HumanTaskCandidate.human_task_id).where(
+                   or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups)))))
     branches: dict[int, set] = {}
-    for instance_id, branch in session.execute(select(HumanTask.instance_id, HumanTask.branch).distinct().where(
-            HumanTask.instance_id.in_(rest),
-            or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id,
-                HumanTask.id.in_(select(HumanTaskCandidate.human_task_id).where(
-                    or_(HumanTaskCandidate.user_id == user.id, HumanTaskCandidate.group_id.in_(my_groups))))))):
+    for instance_id, branch in session.execute(select(HumanTask.instance_id, HumanTask.branch).distinct()
+                                               .where(HumanTask.instance_id.in_(rest), mine)):
         branches.setdefault(instance_id, set()).add(branch)
+    partial = [instance_id for instance_id, found in branches.items() if None not in found]
+    hidden: dict[int, set] = {}
+    if partial:
+        for instance_id, task_id in session.execute(select(HumanTask.instance_id, HumanTask.id).where(
+                HumanTask.instance_id.in_(partial), HumanTask.confidential.is_(True),
+                HumanTask.id.not_in(select(HumanTask.id).where(HumanTask.instance_id.in_(partial), mine)))):
+            hidden.setdefault(instance_id, set()).add(task_id)
     for instance_id, found in branches.items():
-        views[instance_id] = WHOLE if None in found else InstanceView(whole=False, branches=frozenset(found))
+        views[instance_id] = WHOLE if None in found else InstanceView(
+            whole=False, branches=frozenset(found), hidden=frozenset(hidden.get(instance_id, ())))
     return views
 
 

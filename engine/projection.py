@@ -188,7 +188,8 @@ def _insert_rows(session, instance, infos: list[TaskInfo], ids: dict[tuple[str, 
         element_id=info.element_id,
         title=info.title, lane=info.lane, form_key=info.form_key, ui_form_key=info.ui_form_key,
         instructions=info.instructions, state=TaskState.OPEN, due_at=info.due_at,
-        priority=info.priority, created_at=now, assignee_id=ids.get(("user", info.assignee)))
+        priority=info.priority, confidential=info.confidential, created_at=now,
+        assignee_id=ids.get(("user", info.assignee)))
         for info in infos]).scalars().all()
     candidates = [dict(human_task_id=task_id, user_id=user_id, group_id=group_id)
                   for task_id, info in zip(task_ids, infos, strict=True)

@@ -188,4 +188,6 @@ ZH_ADMIN = {
     # the menu: short English words, the same Chinese as the pages' titles
     "Process admin": "流程管理",
     "Organisation": "机构与人员",
+    "Confidential: of those working on one department, only this task's own people see what it records":
+        "保密：同一部门的各环节中，只有本任务的办理人能看到其记录（如背靠背谈话）",
 }

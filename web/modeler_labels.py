@@ -19,6 +19,8 @@ def labels() -> dict[str, str]:
         "months": _("calendar months"), "days": _("days"), "use": _("Use"),
         "variable": _("variable, e.g. issued_on"),
         "priority": _("Priority (expression: 0 normal, 1 high, 2 urgent)"),
+        "confidential": _("Confidential: of those working on one department, only this task's own people see "
+                          "what it records"),
         "timer": _("Timer"), "timeDate": _("at a date (timeDate)"),
         "timeDuration": _("after a duration (timeDuration)"),
         "timeCycle": _("repeating (timeCycle)"),

@@ -152,7 +152,8 @@ def get(session: Session, public_id: str, actor: User) -> Attachment:
     view = instance_view(session, attachment.instance_id, actor)
     if view is not None and not view.whole:  # seen from some branches: the file's task must be in one
         task_id = attachment.human_task_id
-        if task_id is None or not view.sees(session.scalar(select(HumanTask.branch).where(HumanTask.id == task_id))):
+        if task_id is None or not view.sees_task(task_id, session.scalar(select(HumanTask.branch)
+                                                                         .where(HumanTask.id == task_id))):
             view = None
     if view is None:
         raise PermissionDenied("You may not see this file.", attachment=public_id)

@@ -119,7 +119,7 @@ def _seen_tasks(session: Session, instance_id: int, view: InstanceView) -> dict[
         return None
     rows = session.execute(select(HumanTask.task_guid, HumanTask.id, HumanTask.branch)
                            .where(HumanTask.instance_id == instance_id))
-    return {guid: task_id for guid, task_id, branch in rows if view.sees(branch)}
+    return {guid: task_id for guid, task_id, branch in rows if view.sees_task(task_id, branch)}
 
 
 def history(session: Session, instance_id: int, seen: dict[str, int] | None = None) -> list[audit_history.Entry]:
@@ -145,7 +145,7 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
              .options(selectinload(HumanTask.completed_by)).order_by(HumanTask.completed_at, HumanTask.id))
     steps = []
     for done in session.scalars(query):
-        if (before is not None and done.id == before.id) or not view.sees(done.branch):
+        if (before is not None and done.id == before.id) or not view.sees_task(done.id, done.branch):
             continue
         data = done.submitted or {}
         steps.append(Step(task=done, data=data, form=form_spec(session, instance.process_version_id, done.form_key,
@@ -157,7 +157,7 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     task = get_task(session, task_id)
     instance = task.instance
     view = instance_view(session, instance.id, user)
-    if view is None or not view.sees(task.branch):
+    if view is None or not view.sees_task(task.id, task.branch):
         raise PermissionDenied("You may not see this task.", task=task.title)
     is_open = task.state == TaskState.OPEN
     context: dict = {}
@@ -170,7 +170,7 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     can_claim = workable and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)
     overdue, soon = deadline(task.due_at if is_open else None, clock.now())
     if task.branch is not None:  # a department's task: the main line and this department's steps only
-        view = InstanceView(whole=False, branches=frozenset({task.branch}))
+        view = view.within(task.branch)
     seen = _seen_tasks(session, instance.id, view)
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
@@ -187,7 +187,7 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
     open_tasks = [t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                                      HumanTask.state == TaskState.OPEN)
                                              .options(selectinload(HumanTask.assignee)).order_by(HumanTask.id))
-                  if view.sees(t.branch)]
+                  if view.sees_task(t.id, t.branch)]
     data = task_data(session, instance) if view.whole else {}
     seen = _seen_tasks(session, instance.id, view)
     labels = version_labels(session, instance.version)

@@ -95,6 +95,8 @@
     panel.input(box, L.due, "dueAt", p.dueAt, function (v) { this.setProperty(bo, "dueAt", v); });
     dateHelper(panel, box, p.dueAt, null, function (text) { this.setProperty(bo, "dueAt", text); });
     panel.input(box, L.priority, "priority", p.priority, function (v) { this.setProperty(bo, "priority", v); });
+    panel.check(box, L.confidential, "confidential", p.confidential === "true",
+                function (v) { this.setProperty(bo, "confidential", v ? "true" : ""); });
   }
 
   function scriptsSection(panel, bo) {
