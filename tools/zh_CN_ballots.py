@@ -214,4 +214,8 @@ ZH_BALLOTS = {
     "finish it.": "您的票尚未投入票箱（连接中断）。请重新选择并点击按钮完成投票。",
     "The vote closed before your ballot reached the box, so it was not counted.":
         "您的票投入票箱前表决已结束，该票未计入。",
+    "Your count is recorded, but it differs from the other teller's. Count again; each teller may enter their "
+    "count anew.": "您的计票结果已录入，但与另一名计票人的不一致。请重新清点，每名计票人都可以重新录入。",
+    "Your count is recorded and agrees with the other teller's. The vote can be closed.":
+        "您的计票结果已录入，与另一名计票人的一致，可以结束表决。",
 }

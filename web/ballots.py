@@ -169,9 +169,9 @@ def show(public_id: str):
                            groups=ballots.GROUPS)
 
 
-def _done(public_id: str, message: str):
+def _done(public_id: str, message: str, category: str = "success"):
     get_session().commit()
-    flash(message, "success")
+    flash(message, category)
     return redirect(url_for("ballots.show", public_id=public_id))
 
 
@@ -183,8 +183,8 @@ def close(public_id: str):
     ballot = counting.close_ballot(session, public_id, current_user)
     session.commit()
     counting.forget_order(session, ballot)
-    if ballot.status == "void":
-        flash(_("The round is void: %(reason)s", reason=void_message(ballot)), "danger")
+    if ballot.status == "void":  # the page says why, in its own alert
+        flash(_("The vote is closed."), "warning")
     else:
         flash(_("The vote is closed and counted."), "success")
     return redirect(url_for("ballots.show", public_id=public_id))
@@ -234,6 +234,13 @@ def paper_count(public_id: str):
     counts = {group: {code: _count(f"{group}.{code}") for code in codes} for group in ballots.GROUPS}
     counting.record_paper_count(session, public_id, current_user, issued=_count("issued"),
                                 returned=_count("returned"), counts=counts)
+    agree = counting.tellers_agree(session, ballot)
+    if agree is False:
+        return _done(public_id, _("Your count is recorded, but it differs from the other teller's. Count again; "
+                                  "each teller may enter their count anew."), "warning")
+    if agree:
+        return _done(public_id, _("Your count is recorded and agrees with the other teller's. The vote can be "
+                                  "closed."))
     return _done(public_id, _("Your count is recorded. A second teller enters theirs; the two must agree."))
 
 

@@ -33,7 +33,8 @@ def _clean_counts(ballot: Ballot, counts: dict) -> dict[str, dict[str, int]]:
 
 def record_paper_count(session: Session, public_id: str, teller: User, *, issued: int, returned: int,
                        counts: dict) -> PaperCount:
-    """A teller's count of the paper ballots (blank or multiple marks under "invalid")."""
+    """A teller's count of the paper ballots (blank or multiple marks under "invalid"). A teller who
+    counts again (the two counts differed) replaces their own count."""
     require_staff(teller, "count paper ballots")
     ballot = get_ballot(session, public_id)
     if ballot.status != "open":
@@ -41,18 +42,26 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
     clean = _clean_counts(ballot, counts)
     if issued < 0 or returned < 0 or sum(sum(c.values()) for c in clean.values()) != returned:
         raise InvalidInput("The counts must add up to the ballots returned.", errors={"returned": "sum"})
-    if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id,
-                                                  PaperCount.teller_id == teller.id)):
-        raise Conflict("You have entered your count already.", reason="counted_already")
     if session.scalar(select(BallotVote.id).where(BallotVote.ballot_id == ballot.id,
                                                   BallotVote.source == "paper").limit(1)):
         raise Conflict("Paper ballots were entered one by one already; do not also enter totals.", reason="mixed_paper")
-    row = PaperCount(ballot_id=ballot.id, teller_id=teller.id, issued=issued, returned=returned, counts=clean)
-    session.add(row)
+    row = session.scalar(select(PaperCount).where(PaperCount.ballot_id == ballot.id, PaperCount.teller_id == teller.id))
+    before = None if row is None else {"issued": row.issued, "returned": row.returned, "counts": row.counts}
+    if row is None:
+        row = PaperCount(ballot_id=ballot.id, teller_id=teller.id)
+        session.add(row)
+    row.issued, row.returned, row.counts = issued, returned, clean
     session.flush()
-    audit.record(session, "paper_count_entered", teller, details={"ballot": public_id, "issued": issued,
-                                                                   "returned": returned, "counts": clean})
+    audit.record(session, "paper_count_entered", teller, before=before, details={
+        "ballot": public_id, "issued": issued, "returned": returned, "counts": clean})
     return row
+
+
+def tellers_agree(session: Session, ballot: Ballot) -> bool | None:
+    """None while fewer than two tellers have counted; then whether every count is the same."""
+    entries = [(e.issued, e.returned, e.counts) for e in
+               session.scalars(select(PaperCount).where(PaperCount.ballot_id == ballot.id))]
+    return None if len(entries) < 2 else all(entry == entries[0] for entry in entries[1:])
 
 
 def record_paper_ballot(session: Session, public_id: str, teller: User, voter_group: str, choice: str) -> None:

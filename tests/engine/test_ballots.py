@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select, text
 from engine import clock
 from engine.db import Base
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VoteClosed
-from engine.models import AuditEvent, Ballot, BallotEnvelope, BallotVote, BallotVoter, User
+from engine.models import AuditEvent, Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, User
 from engine.services import ballots, counting
 from tests.engine.test_concurrency import run_together
 
@@ -260,9 +260,14 @@ def test_two_tellers_must_agree(session, sessions, office, members, make_user):
         counting.record_paper_count(session, ballot.public_id, make_user("t3", groups=["评议办"]), issued=6,
                                     returned=5, counts={"deputy": {"satisfied": 3}})
     session.rollback()
-    session.execute(text("DELETE FROM paper_count WHERE teller_id = :t"), {"t": teller.id})
-    counting.record_paper_count(session, ballot.public_id, teller, issued=6, returned=5, counts=paper)
+    assert counting.tellers_agree(session, ballot) is False
+    counting.record_paper_count(session, ballot.public_id, teller, issued=6, returned=5, counts=paper)  # recounted
     session.commit()
+    assert counting.tellers_agree(session, ballot) is True
+    assert session.scalar(select(func.count()).select_from(PaperCount)) == 2  # the teller's count replaced
+    recount = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "paper_count_entered")
+                              .order_by(AuditEvent.seq.desc())).first()
+    assert recount.data_before["counts"] == {"deputy": {"satisfied": 2, "basic": 2, "invalid": 1}}
     closed = close(session, ballot, office)
     tally = closed.tally
     assert tally["groups"]["deputy"]["counts"] == {"satisfied": 3, "basic": 1, "dissatisfied": 0, "invalid": 1}

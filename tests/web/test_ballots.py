@@ -179,7 +179,12 @@ def test_paper_ballots_through_the_page(client, login, session, people, make_use
     assert "须由两名计票人分别录入" in text(refused) and read(session, select(Ballot.status)) == "open"
     client.post("/logout")
     login("teller")
-    client.post(f"/ballots/{public_id}/paper/count", data=totals)
+    differs = client.post(f"/ballots/{public_id}/paper/count", follow_redirects=True,
+                          data={**totals, "deputy.satisfied": 0, "deputy.basic": 1})
+    assert "与另一名计票人的不一致" in text(differs)
+    agrees = client.post(f"/ballots/{public_id}/paper/count", data=totals, follow_redirects=True)
+    assert "与另一名计票人的一致" in text(agrees)
+    assert "常委会组成人员：满意 0、基本满意 1、不满意 0、无效票 1" in text(agrees)  # in words, not JSON
     client.post(f"/ballots/{public_id}/close")
     ballot = session.scalar(select(Ballot))
     assert ballot.status == "closed" and (ballot.paper_issued, ballot.paper_returned) == (3, 3)
