@@ -36,7 +36,8 @@ ZH_PROGRESS = {
         "评议意见指出的每个问题、部门整改方案的措施及整改报告所述的落实情况（各部门最新的方案和报告，仅含您有权查看的部门）。",
     "No rectification plan has been submitted yet.": "尚无部门提交整改方案。",
     "Submitted by %(name)s on %(date)s": "%(name)s 于 %(date)s 提交",
-    "Not submitted: what stands now": "尚未提交（当前填写内容）",
+    "Not submitted: the draft saved on %(date)s": "尚未提交（%(date)s 保存的草稿；未保存的填写内容不在其中）",
+    "Not submitted: what the task holds now": "尚未提交（任务目前的内容）",
     "Ended by the process without being submitted": "未提交，流程已结束此环节",
     "This row’s fixed answers were changed. Reload the page and try again.":
         "此行不可修改的内容被改动，请刷新页面后重试。",

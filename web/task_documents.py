@@ -34,8 +34,11 @@ def document(task_id: int):
                      date=format_datetime(task.completed_at, "yyyy-MM-dd"))
     elif task.state == TaskState.CANCELLED:
         subtitle = _("Ended by the process without being submitted")
+    elif task.draft_saved_at:  # what the page shows and has not saved stays in the browser
+        subtitle = _("Not submitted: the draft saved on %(date)s",
+                     date=format_datetime(task.draft_saved_at, "yyyy-MM-dd HH:mm"))
     else:
-        subtitle = _("Not submitted: what stands now")
+        subtitle = _("Not submitted: what the task holds now")
     document = documents.word(task.title, subtitle)
     documents.paragraph(document, f"{page.process_name} · {page.instance.title}", size=10.5)
     if page.form.schema:

@@ -37,7 +37,7 @@ def test_an_open_task_says_it_was_not_submitted(client, login, session, plan_sub
     login("edu")  # the department sees its instance's main line, the committee's open review too
     review = task_id(session, plan_submitted, "review_plan")
     document = Document(io.BytesIO(client.get(f"/tasks/{review}/document.docx").data))
-    assert [p.text for p in document.paragraphs][:2] == ["审核整改方案：教育局", "尚未提交（当前填写内容）"]
+    assert [p.text for p in document.paragraphs][:2] == ["审核整改方案：教育局", "尚未提交（任务目前的内容）"]
 
 
 def test_only_who_may_see_the_task(client, login, session, plan_submitted):  # noqa: F811
