@@ -74,4 +74,5 @@ ZH_PUBLIC = {
     "Give the reason for withdrawing it.": "请填写撤回原因。",
     "Withdrawn. Its page now says so, with the date and the reason.": "已撤回。公开页面将注明撤回日期和原因。",
     "Cancel": "取消",
+    "Back": "返回",
 }

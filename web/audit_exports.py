@@ -25,7 +25,7 @@ TYPES = {"csv": "text/csv; charset=utf-8",
 
 def _download(body, kind: str, stem: str) -> Response:
     stamp = clock.now().astimezone(LOCAL_TZ).strftime("%Y%m%d-%H%M%S")
-    response = Response(body, mimetype=TYPES[kind], direct_passthrough=True)
+    response = Response(body, content_type=TYPES[kind], direct_passthrough=True)  # (mimetype= adds a charset)
     response.headers["Content-Disposition"] = f'attachment; filename="pingyi-{stem}-{stamp}.{kind}"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

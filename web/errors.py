@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -31,6 +32,14 @@ def user_message(exc: EngineError) -> str:
         return str(template)
 
 
+def _same_site(address: str | None) -> str | None:
+    """The page one came from, when it is on this site (as a path: a link elsewhere is not followed)."""
+    parts = urlsplit(address or "")
+    if parts.netloc != request.host or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -56,7 +65,8 @@ def respond(status: int, message: str, reference: str | None = None, errors: dic
             body["errors"] = errors
         return jsonify(body), status
     try:
-        return render_template("errors/error.html", status=status, message=message, reference=reference), status
+        return render_template("errors/error.html", status=status, message=message, reference=reference,
+                               back_to=_same_site(request.referrer)), status
     except Exception:  # noqa: BLE001
         reference = reference or secrets.token_hex(4).upper()
         log.exception("the error page failed too, reference %s", reference)

@@ -32,6 +32,7 @@ def download(public_id: str):
     inline = attachment.content_type.startswith(("image/", "application/pdf"))
     response = send_file(path, mimetype=attachment.content_type, as_attachment=not inline,
                          download_name=attachment.filename, conditional=True, max_age=0)
+    response.headers["Content-Type"] = attachment.content_type  # as stored (send_file adds a second charset)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

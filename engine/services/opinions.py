@@ -129,7 +129,7 @@ def without_metadata(stream, max_size: int) -> io.BytesIO:
     camera, the time and the place could name the sender). A file over `max_size` or a GIF passes
     as it is (write_file judges it); what is no readable image is refused."""
     data = stream.read(max_size + 1)
-    if len(data) > max_size:
+    if len(data) > max_size or not data:  # too large, or empty: write_file says which
         return io.BytesIO(data)
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -142,7 +142,7 @@ def without_metadata(stream, max_size: int) -> io.BytesIO:
             clean = io.BytesIO()
             upright.save(clean, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidInput("A photo could not be read as an image.", errors={"photos": "type"}) from None
+        raise InvalidInput("A photo could not be read as an image.", errors={"photos": "content"}) from None
     clean.seek(0)
     return clean
 
@@ -152,6 +152,8 @@ def _write_photos(photos: PhotoStore, files) -> list[attachments.StoredFile]:
     stored: list[attachments.StoredFile] = []
     try:
         for name, stream in files:
+            if Path(name or "").suffix.lower() not in attachments.IMAGE_TYPES:  # before reading it as an image
+                raise InvalidInput("Only photos are accepted.", errors={"photos": "type"})
             stored.append(attachments.write_file(photos.directory, name, without_metadata(stream, photos.max_size),
                                                  field="photos", max_size=photos.max_size,
                                                  allowed=attachments.IMAGE_TYPES))

@@ -104,7 +104,7 @@ def test_input_is_checked(session, channel, photos):
     assert many.value.errors == {"photos": "too_many"}
     for name, content, problem in (("a.pdf", b"%PDF-1.4", "type"), ("b.png", JPEG, "content"),
                                    ("c.png", image("PNG", (64, 64), noise=True), "size"),
-                                   ("d.png", PNG[:40], "type")):
+                                   ("d.png", PNG[:40], "content")):  # a photo by its name only
         with pytest.raises(InvalidInput) as refused:
             public(session, channel, photos, photos=[("ok.png", io.BytesIO(PNG)), (name, io.BytesIO(content))])
         assert refused.value.errors == {"photos": problem}

@@ -77,7 +77,8 @@ def test_the_auditor_reads_every_instance_task_file_and_event(client, login, ses
     listing = client.get("/audit/instances")
     assert "教育局整改" in text(listing) and "卫健局整改" in text(listing)
     assert client.get(f"/audit/instances/{record.edu}/dossier.zip").status_code == 200
-    assert client.get("/audit/events.csv").status_code == 200
+    exported = client.get("/audit/events.csv")
+    assert exported.status_code == 200 and exported.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 PAGES = ["/", "/instances/{edu}", "/tasks/{plan}", "/tasks/{confirm}", "/audit/", "/audit/instances",

@@ -76,6 +76,14 @@ def test_bad_input_is_shown_in_chinese_and_nothing_is_kept(client, session, worl
     wrong = client.post(f"/o/{world['slug']}", data={**OPINION, "photos": [(io.BytesIO(b"%PDF-1.4"), "a.pdf")]},
                         content_type="multipart/form-data")
     assert wrong.status_code == 422 and "只接受照片" in text(wrong)
+    for content, said in ((b"", "照片是空文件"), (b"MZ\x90\x00not an image", "不是有效的照片")):
+        refused = client.post(f"/o/{world['slug']}", data={**OPINION, "photos": [(io.BytesIO(content), "a.jpg")]},
+                              content_type="multipart/form-data")
+        assert refused.status_code == 422 and said in text(refused)
+    nul = client.post(f"/o/{world['slug']}", data={**OPINION, "text": "意见\x00"},
+                      headers={"Referer": f"http://localhost/o/{world['slug']}"})
+    assert nul.status_code == 400 and "部分输入无法保存" in text(nul)
+    assert f'href="/o/{world["slug"]}">返回</a>' in text(nul) and "返回待办" not in text(nul)  # back to the form
     assert opinions_in_db(session) == []
 
 
