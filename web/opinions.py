@@ -102,6 +102,9 @@ def channel_workbook(channel_id: int):
     if page.can_manage:
         header += [_("Deputy"), _("Name"), _("Phone"), _("Entered by"), _("Note")]
         widths += [12, 12, 14, 12, 30]
+    elif page.role == "auditor":  # what staff did, not who the citizens are
+        header += [_("Entered by"), _("Note")]
+        widths += [12, 30]
     rows = []
     for o in page.opinions:
         row = [o.id, o.received_on, str(kit.SOURCES[o.source]), str(kit.RATINGS[o.rating]), o.text,
@@ -109,6 +112,8 @@ def channel_workbook(channel_id: int):
         if page.can_manage:
             row += [o.deputy_name or "", o.author_name or "", o.author_phone or "", o.entered_by_name or "",
                     o.note or ""]
+        elif page.role == "auditor":
+            row += [o.entered_by_name or "", o.note or ""]
         rows.append(row)
     channel = page.channel
     return documents.send(documents.workbook(str(channel.year), header, rows, widths),

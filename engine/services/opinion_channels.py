@@ -3,7 +3,9 @@
 Roles on a channel, checked by every service that touches it:
 - "staff": administrators and the evaluation office (group 评议办) — everything, on every channel;
 - "group": members of the channel's investigation group — see everything, classify, merge, adopt;
-- "department": members of the department's group, and auditors — the opinions without authors;
+- "department": members of the department's group — the opinions without authors;
+- "auditor": auditors, on every channel — without the citizens' names, phones and photos, with who
+  entered a paper opinion and the group's notes (who did what);
 - None: nothing (PermissionDenied).
 """
 from __future__ import annotations
@@ -41,10 +43,12 @@ def role(channel: OpinionChannel, user: User | None) -> str | None:
         return None
     if is_staff(user):
         return "staff"
+    if user.is_auditor:
+        return "auditor"
     names = group_names(user)
-    if channel.investigation_group in names and not user.is_auditor:
+    if channel.investigation_group in names:
         return "group"
-    if channel.department_group in names or user.is_auditor:
+    if channel.department_group in names:
         return "department"
     return None
 

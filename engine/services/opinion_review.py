@@ -1,9 +1,10 @@
 """Reviewing a channel's opinions: what each viewer may see, and the investigation group's work.
 
-`view_for` is the one place that decides what of an opinion a viewer gets. The department (and
-an auditor) get `OpinionView`: content, rating, day, source type, status — never the author
-(name, phone, deputy, who typed it in), the hashes, the photos (faces, places) or the group's
-note. The office and the investigation group get `FullOpinionView`.
+`view_for` is the one place that decides what of an opinion a viewer gets. The department gets
+`OpinionView`: content, rating, day, source type, status — never the author (name, phone, deputy,
+who typed it in), the hashes, the photos (faces, places) or the group's note. The office and the
+investigation group get `FullOpinionView`; an auditor gets it without the citizen's name, phone,
+deputy and photos (what staff did stays readable: who entered it, the note).
 """
 from __future__ import annotations
 
@@ -75,9 +76,14 @@ def view_for(opinion: Opinion, role: str, names: dict[int, str] | None = None) -
             "source": opinion.source, "rating": opinion.rating, "text": opinion.text,
             "content_item": opinion.content_item, "status": opinion.status, "is_adopted": opinion.is_adopted,
             "merged_into_id": opinion.merged_into_id}
-    if role not in MANAGERS:
+    if role not in (*MANAGERS, "auditor"):
         return OpinionView(**base)
     names = names or {}
+    if role == "auditor":
+        return FullOpinionView(
+            **base, created_at=opinion.created_at, author_name=None, author_phone=None, deputy_name=None,
+            entered_by_name=names.get(opinion.entered_by_id) if opinion.entered_by_id else None, note=opinion.note,
+            photos=())
     return FullOpinionView(
         **base, created_at=opinion.created_at, author_name=opinion.author_name, author_phone=opinion.author_phone,
         deputy_name=names.get(opinion.deputy_id) if opinion.deputy_id else None,
@@ -106,7 +112,7 @@ def channel_page(session: Session, channel_id: int, viewer: User, content_item: 
         counts[opinion.status] = counts.get(opinion.status, 0) + 1
     if content_item:
         opinions = [o for o in opinions if o.content_item == content_item]
-    names = _names(session, opinions) if role in MANAGERS else {}
+    names = _names(session, opinions) if role in (*MANAGERS, "auditor") else {}
     return ChannelPage(channel, role, [view_for(o, role, names) for o in opinions], counts)
 
 

@@ -154,7 +154,7 @@ def test_a_deputy_gives_opinions_and_follows_them(app, client, login, session, w
     assert "已采纳" in text(client.get(f"/d/{token}"))
 
 
-def test_the_office_enters_paper_opinions(client, login, session, world):
+def test_the_office_enters_paper_opinions(client, login, session, world, make_user):
     login("dept")
     assert client.get(f"/opinions/channels/{world['channel']}/offline").status_code == 403
     client.post("/logout")
@@ -169,6 +169,12 @@ def test_the_office_enters_paper_opinions(client, login, session, world):
     [opinion] = opinions_in_db(session)
     assert (opinion.source, opinion.entered_by_id, opinion.author_name) == ("offline", world["office"], "赵六")
     assert "由王秀英录入" in text(client.get(f"/opinions/channels/{world['channel']}"))
+    client.post("/logout")
+    make_user("auditor1", password=PASSWORD, is_auditor=True)
+    session.commit()
+    login("auditor1")  # who typed it in, not who said it; nor the department's wording
+    page = text(client.get(f"/opinions/channels/{world['channel']}"))
+    assert "由王秀英录入" in page and "赵六" not in page and "本部门" not in page
 
 
 def submit_three(client, world):
