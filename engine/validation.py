@@ -7,9 +7,11 @@ the `jsonschema` library and reduced to JSON-safe values.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.validators import validator_for
 
 from engine.errors import InvalidInput
@@ -65,10 +67,44 @@ def _option(option):
     return {"enum": [option], "title": str(option)}
 
 
+# `format` is checked for these (jsonschema's own date-time and email checks need packages we do not
+# install, or accept anything with an "@"); other formats are not checked
+FORMATS = FormatChecker(formats=())
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", re.IGNORECASE)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def _parses(pattern: re.Pattern, parse, value) -> bool:
+    if not isinstance(value, str):
+        return True  # `type` says what else is allowed
+    try:
+        return pattern.fullmatch(value) is not None and parse(value.upper().replace("Z", "+00:00")) is not None
+    except ValueError:
+        return False
+
+
+@FORMATS.checks("date")
+def is_date(value) -> bool:
+    """YYYY-MM-DD, a real calendar day."""
+    return _parses(_DATE, dt.date.fromisoformat, value)
+
+
+@FORMATS.checks("date-time")
+def is_date_time(value) -> bool:
+    """A real day and time in ISO 8601 (seconds and the offset may be left out: the forms send local times)."""
+    return _parses(_DATE_TIME, dt.datetime.fromisoformat, value)
+
+
+@FORMATS.checks("email")
+def is_email(value) -> bool:
+    return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
+
+
 def schema_errors(schema: dict, data: dict) -> dict[str, str]:
     cls = validator_for(schema, default=Draft7Validator)
     errors = {}
-    for error in sorted(cls(schema).iter_errors(data), key=lambda e: list(e.path)):
+    for error in sorted(cls(schema, format_checker=FORMATS).iter_errors(data), key=lambda e: list(e.path)):
         path = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and error.message.startswith("'"):
             missing = error.message.split("'")[1]

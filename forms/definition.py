@@ -134,6 +134,10 @@ class FormDefinition:
         wanted = INDEX.sub("[]", path)
         return next((f for f in self.walk() if f.path == wanted), None)
 
+    def find_input(self, name: str) -> FieldDefinition | None:
+        """The field whose HTML input is named `name` (WTForms' names: `plan_items-0-evidence`)."""
+        return next((f for f in self.walk() if _input_pattern(f.path).fullmatch(name)), None)
+
     @property
     def has_files(self) -> bool:
         """Whether the HTML form needs enctype="multipart/form-data"."""
@@ -154,3 +158,7 @@ def parse_definition(schema, ui=None) -> FormDefinition:
     if problems:
         raise FormDefinitionError(problems)
     return definition
+
+
+def _input_pattern(path: str) -> re.Pattern:
+    return re.compile(re.escape(path).replace(re.escape("[]."), r"-\d+-").replace(re.escape("."), "-"))

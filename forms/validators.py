@@ -1,7 +1,8 @@
 """WTForms validators for what JSON Schema says about a field.
 
-Messages reuse WTForms' own wording where it has one, so its translations apply. The jsonschema
-check that runs afterwards (forms.submission) remains the final word.
+Messages reuse WTForms' own wording where it has one, so its translations apply (text lengths have
+their own: WTForms speaks of "Field ... characters long"). The jsonschema check that runs afterwards
+(forms.submission) remains the final word.
 """
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from .conditions import Condition
 from .definition import FieldDefinition
 from .values import field_is_blank, json_value
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", re.IGNORECASE)
 
 
 def is_empty(value) -> bool:
@@ -61,6 +64,27 @@ def condition_holds(form, condition: Condition | None) -> bool:
     return condition.holds({condition.field: json_value(getattr(sibling, "definition", None), sibling.data)})
 
 
+class TextLength:
+    """`minLength` / `maxLength` (None: no limit on that side)."""
+
+    def __init__(self, low: int | None = None, high: int | None = None):
+        self.low, self.high = low, high
+        self.field_flags = {name: value for name, value in (("minlength", low), ("maxlength", high))
+                            if value is not None}  # rendered as the input's attributes, as WTForms' Length does
+
+    def __call__(self, form, field):
+        length = len(field.data) if isinstance(field.data, str) else 0
+        if (self.low is None or length >= self.low) and (self.high is None or length <= self.high):
+            return
+        if self.low is not None and self.high is not None:
+            message = field.gettext("Please write %(min)d to %(max)d characters.")
+        elif self.low is not None:
+            message = field.gettext("Please write %(min)d or more characters.")
+        else:
+            message = field.gettext("Please write %(max)d or fewer characters.")
+        raise ValidationError(message % {"min": self.low, "max": self.high})
+
+
 class Pattern:
     """JSON Schema's `pattern`: a regular expression found anywhere in the value (not anchored)."""
 
@@ -91,15 +115,17 @@ class Format:
 
 
 def is_iso_date(value: str) -> bool:
+    """YYYY-MM-DD, a real calendar day (the engine checks the same, engine/validation.py)."""
     try:
-        return len(value) == 10 and dt.date.fromisoformat(value) is not None
+        return DATE.fullmatch(value) is not None and dt.date.fromisoformat(value) is not None
     except ValueError:
         return False
 
 
 def is_iso_datetime(value: str) -> bool:
     try:
-        return "T" in value.upper() and dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")) is not None
+        return DATE_TIME.fullmatch(value) is not None \
+            and dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")) is not None
     except ValueError:
         return False
 
@@ -185,7 +211,7 @@ def constraints(definition: FieldDefinition) -> list:
     c = definition.constraints
     found = []
     if "minLength" in c or "maxLength" in c:
-        found.append(Length(min=c.get("minLength", -1), max=c.get("maxLength", -1)))
+        found.append(TextLength(c.get("minLength"), c.get("maxLength")))
     if "pattern" in c:
         found.append(Pattern(c["pattern"]))
     if c.get("format") in ("email", "date", "date-time") and definition.widget in ("text", "hidden", "textarea",

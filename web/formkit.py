@@ -6,15 +6,21 @@ read-only views with the macros of `forms/_form.html`.
 """
 from __future__ import annotations
 
+import json
+
 import wtforms
-from flask import render_template_string, url_for
+from flask import current_app, render_template_string, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 import forms
+from engine.errors import InvalidInput
+from engine.services import attachments
 from engine.services.views import FormSpec
+from forms.validators import TextLength
 from web.i18n import BabelTranslations
 
 
@@ -43,6 +49,9 @@ ENGINE_CODES = {
     "rows_removed": _l("Rows of this list cannot be removed."),
     "rows_added": _l("Rows cannot be added to this list."),
 }
+
+
+DRAFT_MAX_CHARS = 500_000  # a draft's JSON text; the forms' own limits keep real answers far below
 
 
 class FormKit:
@@ -92,6 +101,29 @@ class FormKit:
                                  "again."))
         return found
 
+    def too_long_for_draft(self) -> bool:
+        """Mark every answer longer than its field allows (maxLength) and say whether there was one,
+        or whether the draft as a whole is longer than DRAFT_MAX_CHARS: such a draft is not saved
+        (the page comes back with what was typed)."""
+        if self.form is None:
+            return False
+        found = False
+        for field in _leaves(self.form):
+            limit = getattr(field, "definition", None) and field.definition.constraints.get("maxLength")
+            if isinstance(limit, int) and isinstance(field.data, str) and len(field.data) > limit:
+                try:
+                    TextLength(high=limit)(self.form, field)
+                except ValidationError as exc:
+                    field.errors = [str(exc)]
+                found = True
+        if found:
+            self.errors.append(_("Some answers are longer than their fields allow; the draft was not saved. "
+                                 "Shorten them and save again."))
+        elif len(json.dumps(self.partial_data(), ensure_ascii=False, default=str)) > DRAFT_MAX_CHARS:
+            self.errors.append(_("The draft is too long to be saved. Shorten the answers and save again."))
+            found = True
+        return found
+
     def partial_data(self) -> dict:
         """What was entered so far, unvalidated: for a draft. Read-only values come along: the draft
         stands in for the task's data when the page is opened again, and a repeating group's rows
@@ -110,6 +142,18 @@ class FormKit:
         forms.attach_errors(self.form, self.definition, errors)
         located = {p for p in errors if self.definition.find(p) is not None}
         self.errors.extend(message for path, message in errors.items() if path not in located)
+
+    def add_upload_errors(self, refused: dict[str, str]) -> None:
+        """Files refused on the way in (by input name, see with_uploads): said next to their pickers;
+        none of the files sent was kept, so they must be chosen again."""
+        leaves = {field.name: field for field in _leaves(self.form)} if self.form is not None else {}
+        for name, message in refused.items():
+            self.field_errors[name] = message
+            if name in leaves:
+                leaves[name].errors = [*leaves[name].errors, message]
+            else:
+                self.errors.append(message)
+        self.errors.append(_("Nothing was saved and no file was kept: choose the files again before sending."))
 
     def _unknown_files(self, data: dict) -> dict[str, str]:
         return unknown_files(self.definition, self.files, data)
@@ -171,15 +215,57 @@ def readonly(spec: FormSpec, data: dict, files: dict | None = None) -> Markup:
     return Markup(render_template_string(READ, definition=definition, data=data or {}, attachments=files or {}))
 
 
-def with_uploads(formdata: MultiDict, files, store) -> MultiDict:
-    """Store every `<field>__upload` file (through `store(field, upload) -> attachment`) and post
-    its id under `<field>`, next to the ids the user kept."""
-    merged = MultiDict(formdata)
+# why a file was refused (engine.services.attachments), said next to its field
+UPLOAD_ERRORS = {
+    "type": _l("Files of this type are not accepted here: “%(name)s”."),
+    "types": _l("Files of this type are not accepted here: “%(name)s”. Accepted types: %(types)s."),
+    "empty": _l("The file is empty: “%(name)s”."),
+    "content": _l("The file’s content does not match its type: “%(name)s”."),
+    "size": _l("The file is too large: “%(name)s”. Each file may have at most %(limit)s."),
+}
+MB = 1024 * 1024
+
+
+def upload_rules(definition, name: str) -> dict:
+    """What the file field with input `name` takes: its picker's types, and its own size limit
+    (`maxSize`) when that is lower than the site's."""
+    field = definition.find_input(name) if definition is not None else None
+    limit = current_app.config["ATTACHMENT_MAX_SIZE"]
+    if field is None or field.widget != "file":
+        return {"allowed": None, "max_size": limit}
+    own = field.options.get("maxSize")
+    return {"allowed": attachments.allowed_for(field.accept),
+            "max_size": min(limit, own) if isinstance(own, int) and own > 0 else limit}
+
+
+def upload_message(exc: InvalidInput, filename: str) -> str:
+    code = next(iter(exc.errors.values()), "")
+    if code not in UPLOAD_ERRORS:
+        return _("This file could not be accepted: “%(name)s”.", name=filename)
+    limit = exc.params.get("limit", 0)
+    size = f"{limit / MB:g} MB" if limit >= MB else f"{max(1, limit // 1024)} KB"
+    if code == "type" and exc.params.get("allowed"):
+        code = "types"
+    return str(UPLOAD_ERRORS[code]) % {"name": attachments.sanitise_name(filename), "limit": size,
+                                       "types": exc.params.get("allowed")}
+
+
+def with_uploads(spec: FormSpec, formdata: MultiDict, files, store) -> tuple[MultiDict, dict[str, str]]:
+    """Store every `<field>__upload` file (through `store(field, upload, allowed=…, max_size=…) ->
+    attachment`, see upload_rules) and post its id under `<field>`, next to the ids the user kept.
+    Returns that form data and, by input name, what is wrong with each file that was refused (the
+    caller then rolls back and discards the ones stored)."""
+    definition = forms.parse_definition(spec.schema, spec.ui) if spec.schema else None
+    merged, refused = MultiDict(formdata), {}
     for key in list(files.keys()):
         if not key.endswith(forms.UPLOAD_SUFFIX):
             continue
         field = key[: -len(forms.UPLOAD_SUFFIX)]
         for upload in files.getlist(key):
-            if upload and upload.filename:
-                merged.add(field, store(field, upload).public_id)
-    return merged
+            if not (upload and upload.filename):
+                continue
+            try:
+                merged.add(field, store(field, upload, **upload_rules(definition, field)).public_id)
+            except InvalidInput as exc:
+                refused.setdefault(field, upload_message(exc, upload.filename))
+    return merged, refused

@@ -1,10 +1,14 @@
 """Languages: Chinese (zh_CN) by default, English by a switch kept in the session."""
 from __future__ import annotations
 
+import functools
+
+from babel import support
 from flask import Blueprint, redirect, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from engine.services import users
 from web.db import get_session
@@ -158,12 +162,41 @@ def data_key_name(key: str) -> str | None:
     return str(name) if name is not None else None
 
 
+# WTForms' own messages that the dynamic forms show, listed here so that the project's catalog gives
+# them its wording; any other WTForms message is worded by WTForms' catalog (see BabelTranslations)
+WTFORMS_WORDING = (
+    _l("Not a valid integer value."), _l("Not a valid float value."), _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."), _l("Number must be between %(min)s and %(max)s."),
+    _l("Invalid Choice: could not coerce."), _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("This field cannot be edited."), _l("This field is disabled and cannot have a value."),
+)
+
+
+@functools.cache
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BabelTranslations:
-    """WTForms' translation hook backed by Flask-Babel's catalog, for the dynamic forms' messages.
+    """WTForms' translation hook: the project's catalog first (Flask-Babel's), then WTForms' own for
+    the messages ours lacks. Every form uses it (see one_wording_for_every_form), so a message such as
+    "This field is required." reads the same on all of them.
     (Not flask_babel.ngettext: that one also formats the text, which WTForms does itself.)"""
 
     def gettext(self, string):
-        return get_translations().gettext(string)
+        text = get_translations().gettext(string)
+        return text if text != string else _wtforms_catalog(str(get_locale())).gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return get_translations().ngettext(singular, plural, n)
+        text = get_translations().ngettext(singular, plural, n)
+        return text if text not in (singular, plural) else _wtforms_catalog(str(get_locale())).ngettext(
+            singular, plural, n)
+
+    ugettext, ungettext = gettext, ngettext  # the names Flask-WTF calls
+
+
+@bp.before_app_request
+def one_wording_for_every_form():
+    """Flask-WTF's forms (accounts, org, opinions...) find their translations on the request
+    (flask_wtf.i18n): give them the same as the dynamic forms."""
+    request.wtforms_translations = BabelTranslations()

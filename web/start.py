@@ -42,4 +42,4 @@ def form(process_id: str):
             if following is not None:
                 return redirect(url_for("tasks.show", task_id=following.id))
             return redirect(url_for("instances.show", instance_id=instance.id))
-    return render_template("start/form.html", version=version, kit=kit)
+    return render_template("start/form.html", version=version, kit=kit), 422 if request.method == "POST" else 200

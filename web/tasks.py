@@ -1,14 +1,17 @@
 """The task page: instructions, the form, context from earlier steps, files, history."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
+import forms
 from engine.errors import InvalidInput, PermissionDenied
 from engine.services import attachments, tasks, views
 from web import auditor, formkit
 from web.db import get_session
+from web.errors import respond, wants_json
 from web.files import storage
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -36,6 +39,35 @@ def show(task_id: int):
     return _render(page, kit)
 
 
+def _storer(session, page):
+    """Store one upload for the task, keeping it in the page's files (their names show in the form)."""
+
+    def store(field, upload, **rules):
+        stored = attachments.store(session, storage(), page.task.id, upload.filename, upload.stream, current_user,
+                                   field=field, **rules)
+        page.files.append(stored)
+        return stored
+
+    return store
+
+
+def _discard(session, written) -> None:
+    """Keep nothing of a request that sent a refused file: not the other files either."""
+    keys = [a.storage_key for a in written]
+    session.rollback()
+    attachments.discard(storage(), keys)
+
+
+def _refuse_uploads(session, task_id: int, written, formdata, refused: dict):
+    """A file was refused: the form comes back with what was typed and a message next to each
+    refused file."""
+    _discard(session, written)
+    page = views.task_page(session, task_id, current_user)
+    kit = formkit.FormKit(page.form, formdata, page.values, page.files)
+    kit.add_upload_errors(refused)
+    return _render(page, kit, 422)
+
+
 @bp.post("/<int:task_id>")
 @login_required
 def submit(task_id: int):
@@ -44,20 +76,15 @@ def submit(task_id: int):
     if not page.can_work and not (current_user.is_admin and page.task.state == "open"):
         tasks.require_open(page.task)
         raise PermissionDenied("This task is not yours to complete.", task=page.task.title)
-
-    def store(field, upload):
-        stored = attachments.store(session, storage(), task_id, upload.filename, upload.stream, current_user,
-                                   field=field, max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
-        page.files.append(stored)
-        return stored
-
     stored_before = len(page.files)
-    formdata = formkit.with_uploads(request.form, request.files, store)
+    formdata, refused = formkit.with_uploads(page.form, request.form, request.files, _storer(session, page))
+    if refused:
+        return _refuse_uploads(session, task_id, page.files[stored_before:], request.form, refused)
     if len(page.files) > stored_before:
         session.commit()  # uploaded files stay with the task even when the answers are sent back (as /files does)
     kit = formkit.FormKit(page.form, formdata, page.values, page.files)
     if request.form.get("_action") == "draft":
-        if kit.unreadable():
+        if kit.unreadable() or kit.too_long_for_draft():
             return _render(page, kit, 422)
         tasks.save_draft(session, task_id, kit.partial_data(), current_user)
         session.commit()
@@ -112,10 +139,17 @@ def unclaim(task_id: int):
 def upload(task_id: int):
     """Upload files for a task (from the form's file picker); answers JSON for scripts."""
     session = get_session()
+    page = views.task_page(session, task_id, current_user)
     field = request.form.get("field", "")
-    stored = [attachments.store(session, storage(), task_id, f.filename, f.stream, current_user, field=field,
-                                max_size=current_app.config["ATTACHMENT_MAX_SIZE"])
-              for f in request.files.getlist("file") if f and f.filename]
+    files = MultiDict([(field + forms.UPLOAD_SUFFIX, f) for f in request.files.getlist("file")])
+    stored_before = len(page.files)
+    _formdata, refused = formkit.with_uploads(page.form, MultiDict(), files, _storer(session, page))
+    if refused:
+        if wants_json():
+            _discard(session, page.files[stored_before:])
+            return respond(422, next(iter(refused.values())), errors=refused)
+        return _refuse_uploads(session, task_id, page.files[stored_before:], None, refused)
+    stored = page.files[stored_before:]
     if not stored:
         raise InvalidInput("No file was sent.", errors={"file": "required"})
     session.commit()

@@ -87,9 +87,23 @@ class StoredFile:
     sha256: str
 
 
+def allowed_for(accept) -> frozenset[str] | None:
+    """The extensions a file field accepts, from its picker's `accept` list (extensions such as
+    ".pdf" and types such as "image/*"); None when it names none. An extension counts with every
+    other one of the same content type (".jpg" with ".jpeg")."""
+    wanted = [a.strip().lower() for a in accept or () if isinstance(a, str) and a.strip()]
+    if not wanted:
+        return None
+    kinds = {TYPES[a][0] for a in wanted if a in TYPES}
+    prefixes = tuple(a[:-1] for a in wanted if a.endswith("/*"))
+    return frozenset(ext for ext, (kind, _) in TYPES.items()
+                     if kind in kinds or kind.split(";")[0] in wanted or kind.startswith(prefixes))
+
+
 def write_file(storage: Path, filename: str, stream, *, field: str = "", max_size: int = DEFAULT_MAX_SIZE,
                allowed=None) -> StoredFile:
-    """Check and write one upload under a random key in `storage`; nothing is written when it is refused.
+    """Check and write one upload under a random key in `storage`; nothing is written when it is
+    refused (no file, no directory).
 
     `allowed` limits the extensions (default: every one in TYPES); the first bytes must match it."""
     name = sanitise_name(filename)
@@ -100,9 +114,8 @@ def write_file(storage: Path, filename: str, stream, *, field: str = "", max_siz
                            allowed=", ".join(sorted(accepted)))
     public_id = secrets.token_hex(16)
     key = f"{public_id[:2]}/{public_id[2:4]}/{public_id}"
-    final = Path(storage) / key
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_suffix(".part")
+    Path(storage).mkdir(parents=True, exist_ok=True)
+    partial = Path(storage) / f"{public_id}.part"  # its directories are made once the file passed
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with open(partial, "wb") as out:
@@ -112,7 +125,8 @@ def write_file(storage: Path, filename: str, stream, *, field: str = "", max_siz
                 size += len(chunk)
                 if size > max_size:
                     raise InvalidInput(f"The file is larger than {max_size // (1024 * 1024)} MB.",
-                                       errors={field or "file": "size"}, limit_mb=max_size // (1024 * 1024))
+                                       errors={field or "file": "size"}, limit_mb=max_size // (1024 * 1024),
+                                       limit=max_size)
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
@@ -120,20 +134,39 @@ def write_file(storage: Path, filename: str, stream, *, field: str = "", max_siz
         if not sniff_ok(ext, head):
             raise InvalidInput(f"The file's content does not match its type '{ext}'.",
                                errors={field or "file": "content"})
+        final = Path(storage) / key
+        final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
     return StoredFile(public_id, key, name, TYPES[ext][0], size, digest.hexdigest())
 
 
+def discard(storage: Path, storage_keys) -> None:
+    """Remove files written by a request that was then refused (their rows were rolled back), and
+    the directories that held only them."""
+    root = Path(storage)
+    for key in storage_keys:
+        path = root / key
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == root:
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: other files live there
+                break
+
+
 def store(session: Session, storage: Path, task_id: int, filename: str, stream, actor: User, *,
-          field: str = "", max_size: int = DEFAULT_MAX_SIZE) -> Attachment:
-    """Save an uploaded file for an open task its uploader may work on."""
+          field: str = "", max_size: int = DEFAULT_MAX_SIZE, allowed=None) -> Attachment:
+    """Save an uploaded file for an open task its uploader may work on (`allowed`: the extensions
+    its field accepts, see allowed_for; default every one in TYPES)."""
     task = get_task(session, task_id)
     require_workable(task)
     if not can_work_on(session, task, actor) and not actor.is_admin:
         raise PermissionDenied("You may not add files to this task.", task=task.title)
-    saved = write_file(storage, filename, stream, field=field, max_size=max_size)
+    saved = write_file(storage, filename, stream, field=field, max_size=max_size, allowed=allowed)
     attachment = Attachment(public_id=saved.public_id, instance_id=task.instance_id, human_task_id=task.id,
                             field=field, filename=saved.filename, content_type=saved.content_type, size=saved.size,
                             sha256=saved.sha256, storage_key=saved.storage_key, uploaded_by_id=actor.id)

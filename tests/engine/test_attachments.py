@@ -110,3 +110,34 @@ def test_a_file_of_one_branch_is_not_shown_in_another(session, deploy, start, ma
     assert [f.id for f in views.instance_page(session, instance.id, people["va"]).files] == [stored.id]
     with pytest.raises(PermissionDenied):
         views.task_page(session, votes["va"].id, people["vb"])
+
+
+def test_a_refused_file_leaves_no_directory_behind(session, task, tmp_path):
+    for name, content in (("x.pdf", b"MZ"), ("y.pdf", b""), ("z.exe", b"MZ"), ("w.pdf", PDF * 600)):
+        with pytest.raises(InvalidInput):
+            attachments.store(session, tmp_path, task.id, name, io.BytesIO(content), user(session, "drafter"),
+                              max_size=1024 * 1024)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fields_accepted_types_are_enforced(session, task, tmp_path):
+    allowed = attachments.allowed_for([".pdf", ".jpg"])
+    assert allowed == {".pdf", ".jpg", ".jpeg"}  # the same content type goes with it
+    assert attachments.allowed_for(["image/*"]) == attachments.IMAGE_TYPES
+    assert attachments.allowed_for(["application/pdf", " .docx "]) == {".pdf", ".docx"}
+    assert attachments.allowed_for([]) is None and attachments.allowed_for(None) is None
+    with pytest.raises(InvalidInput) as caught:
+        attachments.store(session, tmp_path, task.id, "a.png", io.BytesIO(PNG), user(session, "drafter"),
+                          field="evidence", allowed=allowed)
+    assert caught.value.errors == {"evidence": "type"} and caught.value.params["allowed"] == ".jpeg, .jpg, .pdf"
+    assert attachments.store(session, tmp_path, task.id, "a.pdf", io.BytesIO(PDF), user(session, "drafter"),
+                             allowed=allowed).filename == "a.pdf"
+
+
+def test_discard_removes_files_and_the_directories_they_alone_used(tmp_path):
+    kept = attachments.write_file(tmp_path, "kept.pdf", io.BytesIO(PDF))
+    gone = [attachments.write_file(tmp_path, f"{n}.pdf", io.BytesIO(PDF)) for n in range(3)]
+    attachments.discard(tmp_path, [f.storage_key for f in gone])
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()] == [kept.storage_key]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_dir()) \
+        == [kept.storage_key[:2], kept.storage_key[:5]]

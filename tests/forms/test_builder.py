@@ -70,7 +70,7 @@ def test_task_data_prefills_and_converts_back_unchanged(kitchen):
 
 
 @pytest.mark.parametrize(("changes", "path", "message"), [
-    ({"name": "A"}, "name", "Field must be between 2 and 20 characters long."),
+    ({"name": "A"}, "name", "Please write 2 to 20 characters."),
     ({"name": "Ada 1"}, "name", "Invalid input."),
     ({"name": " "}, "name", "This field is required."),
     ({"name": None}, "name", "This field is required."),

@@ -73,7 +73,7 @@ def test_edit_view_shows_errors_inline(kitchen, render_edit):
     validate_form(form, kitchen)
     html = well_formed(render_edit(form, kitchen, errors={"(form)": "Something is off"}))
     assert 'class="form-control is-invalid" id="name"' in html
-    assert '<div class="invalid-feedback d-block">Field must be between 2 and 20 characters long.</div>' in html
+    assert '<div class="invalid-feedback d-block">Please write 2 to 20 characters.</div>' in html
     assert '<div class="invalid-feedback d-block">Six digits, please</div>' in html
     assert '<div class="invalid-feedback d-block">Not a valid date value.</div>' in html
     assert '<div class="invalid-feedback d-block">Enter at most 2.</div>' in html
