@@ -70,13 +70,9 @@ def describe(task) -> TaskInfo:
     ext = getattr(spec, "extensions", None) or {}
     props = ext.get("properties", {}) or {}
     element = spec.bpmn_id or spec.name
-    try:
-        title = render_text(props["title"], task.data) if props.get("title") else (spec.bpmn_name or element)
-        title = " ".join(title.split()) or element  # one line: a name from data may hold a line break
-        instructions = render_text(ext.get("instructionsForEndUser") or "", task.data)
-    except Exception as exc:  # jinja errors of any kind, raised while rendering model text
-        raise ScriptError(f"Error in '{spec.bpmn_name or element}' ({element}): instructions: {exc}",
-                          element_id=element, task_name=spec.bpmn_name or element, detail=str(exc)) from None
+    title = _render(task, "title", props.get("title")) if props.get("title") else (spec.bpmn_name or element)
+    title = " ".join(title.split()) or element  # one line: a name from data may hold a line break
+    instructions = _render(task, "instructions", ext.get("instructionsForEndUser"))
     info = TaskInfo(
         task_guid=str(task.id), element_id=element, title=title[:255], lane=spec.lane,
         form_key=props.get("formJsonSchemaFilename"), ui_form_key=props.get("formUiSchemaFilename"),
@@ -103,6 +99,18 @@ def describe(task) -> TaskInfo:
     if priority not in (None, ""):
         info.priority = int(priority)
     return info
+
+
+def _render(task, what: str, template: str | None) -> str:
+    """A model text (the task's title or instructions) rendered with the task's data; an error
+    names which of the two failed."""
+    try:
+        return render_text(template or "", task.data)
+    except Exception as exc:  # jinja errors of any kind, raised while rendering model text
+        spec = task.task_spec
+        element = spec.bpmn_id or spec.name
+        raise ScriptError(f"Error in '{spec.bpmn_name or element}' ({element}): {what}: {exc}",
+                          element_id=element, task_name=spec.bpmn_name or element, detail=str(exc)) from None
 
 
 def fallback_info(task) -> TaskInfo:

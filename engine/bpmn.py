@@ -26,6 +26,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine import connectors, foreign, script_env
 from engine.errors import DeploymentError, Problem
+from engine.problems import problem
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIXES = (".dmn",)
@@ -33,6 +34,15 @@ FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
 # spiff properties we read as sandboxed expressions (see engine/assignment.py)
 EXPRESSION_PROPERTIES = ("candidates", "dueAt", "priority")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PLACE = re.compile(r",? line \d+, column (\d+)$")  # how libxml2 ends its message (kept apart, as numbers)
+_NAMESPACE = re.compile(r"\{(?:https?|urn):[^}]*\}")
+_SCHEMA_ERRORS = (  # libxml2's schema messages that are common enough to say plainly
+    (re.compile(r"Element '(?P<tag>[^']+)', attribute 'id': '(?P<id>[^']*)' is not a valid value of the "
+                r"atomic type 'xs:ID'"), "duplicate_id"),
+    (re.compile(r"Element '(?P<tag>[^']+)': The attribute '(?P<attribute>[^']+)' is required but missing"),
+     "attribute_missing"),
+    (re.compile(r"Element '(?P<tag>[^']+)': This element is not expected"), "element_unexpected"),
+)
 _SAFE_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
                             dtd_validation=False, huge_tree=False, remove_blank_text=False)
 
@@ -62,10 +72,20 @@ class _Context:
     trees: dict[str, etree._ElementTree] = field(default_factory=dict)
     lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, file: str, message: str, element_id: str = "", line: int | None = None):
+    def add(self, file: str, code: str, element_id: str = "", line: int | None = None, **params):
         if not line and element_id:
             line = self.lines.get(file, {}).get(element_id)
-        self.problems.append(Problem(file=file, message=message, element_id=element_id or "", line=line))
+        self.problems.append(problem(file, code, element_id, line, **params))
+
+    def element_at(self, file: str, line: int | None) -> str:
+        """The id of the first element starting on `line` of `file`, or of the nearest one around it."""
+        tree = self.trees.get(file)
+        if tree is None or not line:
+            return ""
+        node = next((el for el in tree.iter() if isinstance(el.tag, str) and el.sourceline == line), None)
+        while node is not None and not node.get("id"):
+            node = node.getparent()
+        return node.get("id", "") if node is not None else ""
 
 
 def read_bundle(directory: str | Path) -> dict[str, bytes]:
@@ -83,13 +103,15 @@ def parse_xml(name: str, content: bytes) -> etree._ElementTree:
     match = _DECLARATION.search(content)
     if match:
         line = content.count(b"\n", 0, match.start()) + 1
-        raise DeploymentError([Problem(
-            name, "DOCTYPE and ENTITY declarations are not allowed (XML entities are refused)", line=line)])
+        raise DeploymentError([problem(name, "xml_declaration", line=line)])
     parser = etree.XMLParser(**_SAFE_PARSER_OPTIONS)
     try:
         return etree.ElementTree(etree.fromstring(content, parser))
     except etree.XMLSyntaxError as exc:
-        raise DeploymentError([Problem(name, f"malformed XML: {exc.msg}", line=exc.lineno)]) from None
+        place = _PLACE.search(exc.msg or "")
+        column = int(place.group(1)) if place else (exc.offset or 0) + 1
+        raise DeploymentError([problem(name, "xml_malformed", line=exc.lineno, column=column,
+                                       xml_error=_PLACE.sub("", exc.msg or ""))]) from None
 
 
 def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
@@ -97,7 +119,7 @@ def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
     bpmn_names = [n for n in files if n.endswith(BPMN_SUFFIXES)]
     dmn_names = [n for n in files if n.endswith(DMN_SUFFIXES)]
     if not bpmn_names:
-        raise DeploymentError([Problem("(bundle)", "no BPMN file in the bundle")])
+        raise DeploymentError([problem("(bundle)", "no_bpmn_file")])
     for name in bpmn_names + dmn_names:
         try:
             tree = parse_xml(name, files[name])
@@ -139,7 +161,7 @@ def check_bundle(files: dict[str, bytes]) -> list[ParsedProcess]:
         raise DeploymentError(ctx.problems)
     if not parsed:
         named = [p for name in bpmn_names for p in foreign.not_executable(name, ctx.trees[name])]
-        raise DeploymentError(named or [Problem(bpmn_names[0], "no executable process (isExecutable=\"true\")")])
+        raise DeploymentError(named or [problem(bpmn_names[0], "no_executable")])
     return parsed
 
 
@@ -153,20 +175,34 @@ def _guard(ctx: _Context, file_name: str, action):
         line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
         if not element and not line:
             element, file = _element_from_message(ctx, str(exc), file)
-        ctx.add(file, _message(exc), element, line)
+        code, params = _coded(exc.args[0] if exc.args else str(exc))
+        if code in ("duplicate_id", "attribute_missing", "element_unexpected", "schema_invalid"):
+            element = params.get("id") or element or ctx.element_at(file, line)
+        ctx.add(file, code, element, line, **params)
     except etree.LxmlError as exc:
-        ctx.add(file_name, f"invalid XML: {exc}")
+        ctx.add(file_name, "xml_invalid", error=str(exc))
     except Exception as exc:  # whatever SpiffWorkflow trips over is a refusal, never a crash
-        ctx.add(file_name, f"{type(exc).__name__}: {exc}")
+        ctx.add(file_name, "parser_crash", kind=type(exc).__name__, error=str(exc))
     return None
 
 
-def _message(exc: ValidationException) -> str:
-    text = exc.args[0] if exc.args else str(exc)
+def _coded(text: str) -> tuple[str, dict]:
+    """(code, params) for a message of SpiffWorkflow's parser or of the XML schema it checks against."""
     if "we found two items, perhaps a form has the same ID" in text:
-        missing = text.rsplit("(", 1)[-1].rstrip(")")
-        return f"a sequence flow points to the unknown element '{missing}'"
-    return text
+        return "flow_unknown_target", {"target": text.rsplit("(", 1)[-1].rstrip(")")}
+    if text.startswith("No start event found"):
+        return "no_start_event", {}
+    called = re.match(r"The process '([^']+)' was not found", text)
+    if called:
+        return "called_process_missing", {"process": called.group(1)}
+    if not text.startswith("Element '"):
+        return "parser_error", {"error": text}
+    text = _NAMESPACE.sub("", text)
+    for pattern, code in _SCHEMA_ERRORS:
+        found = pattern.match(text)
+        if found:
+            return code, found.groupdict()
+    return "schema_invalid", {"error": text}
 
 
 def _element_from_message(ctx: _Context, text: str, default_file: str) -> tuple[str, str]:
@@ -195,20 +231,21 @@ def _lint_specs(ctx: _Context, parser, specs, pairs: list) -> dict[str, dict]:
             for source, mode, what in _code_of(task_spec):
                 failure = script_env.check(source, mode)
                 if failure:
-                    ctx.add(file_name, f"{what}: {failure[0]}", element)
+                    ctx.add(file_name, what[0], element, error=failure[0], **what[1])
             ext = getattr(task_spec, "extensions", None) or {}
-            instructions = ext.get("instructionsForEndUser")
-            if instructions:
-                try:
-                    script_env.render_check(instructions)
-                except TemplateSyntaxError as exc:
-                    ctx.add(file_name, f"instructions: {exc.message}", element)
             props = ext.get("properties", {}) or {}
+            for code, template in (("instructions_template", ext.get("instructionsForEndUser")),
+                                   ("title_template", props.get("title"))):
+                if template:
+                    try:
+                        script_env.render_check(template)
+                    except TemplateSyntaxError as exc:
+                        ctx.add(file_name, code, element, error=exc.message)
             for prop in EXPRESSION_PROPERTIES:
                 if props.get(prop):
                     failure = script_env.check(props[prop], "eval")
                     if failure:
-                        ctx.add(file_name, f"property {prop}: {failure[0]}", element)
+                        ctx.add(file_name, "property_syntax", element, property=prop, error=failure[0])
             for prop in FORM_PROPERTIES:
                 if props.get(prop):
                     _load_form(ctx, file_name, element, props[prop], forms)
@@ -216,32 +253,32 @@ def _lint_specs(ctx: _Context, parser, specs, pairs: list) -> dict[str, dict]:
                 pairs.append((file_name, element, ctx.lines.get(file_name, {}).get(element),
                               props["formJsonSchemaFilename"], props.get("formUiSchemaFilename")))
             if getattr(task_spec, "operation_name", None) is not None:
-                for problem in connectors.problems(task_spec.operation_name, task_spec.operation_params or {}):
-                    ctx.add(file_name, problem, element)
+                for text in connectors.problems(task_spec.operation_name, task_spec.operation_params or {}):
+                    ctx.add(file_name, "operation_problem", element, problem=text)
             if isinstance(task_spec, MultiInstanceTask) and task_spec.data_input is None \
                     and task_spec.cardinality is None:
-                ctx.add(file_name, "multi-instance task needs a collection or a cardinality", element)
+                ctx.add(file_name, "multi_instance_input", element)
     return forms
 
 
 def _code_of(task_spec):
-    """(source, mode, description) for each piece of Python a task spec carries."""
+    """(source, mode, (problem code, params)) for each piece of Python a task spec carries."""
     for condition, target in getattr(task_spec, "cond_task_specs", None) or []:
         if condition is not None:
-            yield condition.args[0], "eval", f"condition of the flow to '{target}'"
+            yield condition.args[0], "eval", ("condition_syntax", {"target": target})
     script = getattr(task_spec, "script", None)
     if script:
-        yield script, "exec", "script"
-    for attr, label in (("prescript", "pre-script"), ("postscript", "post-script")):
+        yield script, "exec", ("script_syntax", {})
+    for attr in ("prescript", "postscript"):
         if getattr(task_spec, attr, None):
-            yield getattr(task_spec, attr), "exec", label
+            yield getattr(task_spec, attr), "exec", (f"{attr}_syntax", {})
     if getattr(task_spec, "condition", None):
-        yield task_spec.condition, "eval", "completion condition"
+        yield task_spec.condition, "eval", ("completion_condition_syntax", {})
     for name, param in (getattr(task_spec, "operation_params", None) or {}).items():
-        yield str(param.get("value", "")), "eval", f"parameter '{name}' of the service task"
+        yield str(param.get("value", "")), "eval", ("service_parameter_syntax", {"name": name})
     event = getattr(task_spec, "event_definition", None)
     if event is not None and getattr(event, "expression", None):
-        yield event.expression, "eval", "event expression"
+        yield event.expression, "eval", ("event_expression_syntax", {})
 
 
 def _load_form(ctx: _Context, file_name: str, element: str, form_name: str, forms: dict):
@@ -249,19 +286,25 @@ def _load_form(ctx: _Context, file_name: str, element: str, form_name: str, form
         return
     matches = [n for n in ctx.files if PurePosixPath(n).name == form_name]
     if not matches:
-        ctx.add(file_name, f"form file '{form_name}' is not in the bundle", element)
+        ctx.add(file_name, "form_missing", element, form=form_name)
         return
     if len(matches) > 1:
-        ctx.add(file_name, f"form file '{form_name}' is ambiguous: {', '.join(matches)}", element)
+        ctx.add(file_name, "form_ambiguous", element, form=form_name, files=", ".join(matches))
         return
     try:
         form = json.loads(ctx.files[matches[0]].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        ctx.add(matches[0], f"form '{form_name}' is not valid JSON: {exc}", element, line)
+    except UnicodeDecodeError:
+        ctx.add(matches[0], "form_not_utf8", element, form=form_name)
+        return
+    except json.JSONDecodeError as exc:
+        ctx.add(matches[0], "form_not_json", element, exc.lineno, form=form_name, column=exc.colno,
+                json_error=exc.msg)
+        return
+    except RecursionError:
+        ctx.add(matches[0], "form_too_deep", element, form=form_name)
         return
     if not isinstance(form, dict):
-        ctx.add(matches[0], f"form '{form_name}' must be a JSON object", element)
+        ctx.add(matches[0], "form_not_object", element, form=form_name)
         return
     forms[form_name] = form
 
@@ -322,7 +365,7 @@ def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker, p
                 continue
             seen.add(name)
             path = next((n for n in files if PurePosixPath(n).name == name), name)
-            problems.extend(Problem(path, message) for message in checker(name, form))
+            problems.extend(problem(path, "form_check", problem=message) for message in checker(name, form))
         if pair_checker is None:
             continue
         for file_name, element, line, schema_name, ui_name in item.form_pairs:
@@ -331,6 +374,6 @@ def check_forms(parsed: list[ParsedProcess], files: dict[str, bytes], checker, p
                 continue
             seen.add((schema_name, ui_name))
             for message in pair_checker(item.forms[schema_name], item.forms[ui_name]):
-                problems.append(Problem(file_name, f"{ui_name}: {message}", element, line))
+                problems.append(problem(file_name, "form_pair_check", element, line, ui=ui_name, problem=message))
     if problems:
         raise DeploymentError(problems)

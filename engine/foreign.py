@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import Problem
+from engine.problems import N_, problem
 from engine.versions import BPMN, CONTAINERS, SPIFF, local
 
 ENGINES = {
@@ -26,42 +27,39 @@ ENGINES = {
 # Settings with no effect on what runs, which Pingyi may ignore.
 HARMLESS = {"historyTimeToLive", "asyncBefore", "asyncAfter", "exclusive", "jobPriority", "taskPriority",
             "versionTag", "isStartableInTasklist", "properties", "property", "failedJobRetryTimeCycle"}
+# hints and reasons are templates of the message catalog: the web layer shows them translated
+_FORM_NAME = N_("name the form with the task property formJsonSchemaFilename")
+_FORM_FILE = N_("write the form as a JSON Schema file (formJsonSchemaFilename)")
+_STARTER = N_("who may start a process is the start event's lane")
+_DUE = N_("use the task property dueAt")
+_OPERATION = N_("a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)")
+_LISTENER = N_("listeners are not run; use a script task")
+_DATA_STORE = N_("data stores are not supported; keep data in the process data")
+_CHOREOGRAPHY = N_("choreographies are not supported")
 HINTS = {
-    "formKey": "name the form with the task property formJsonSchemaFilename",
-    "formRef": "name the form with the task property formJsonSchemaFilename",
-    "formData": "write the form as a JSON Schema file (formJsonSchemaFilename)",
-    "formDefinition": "write the form as a JSON Schema file (formJsonSchemaFilename)",
-    "assignee": "use the task property assignee",
-    "assignmentDefinition": "use a lane, or the task properties assignee and candidates",
-    "candidateGroups": "use a lane, or the task property candidates",
-    "candidateUsers": "use the task property candidates",
-    "candidateStarterGroups": "who may start a process is the start event's lane",
-    "candidateStarterUsers": "who may start a process is the start event's lane",
-    "dueDate": "use the task property dueAt",
-    "followUpDate": "use the task property dueAt",
-    "priority": "use the task property priority",
-    "class": "a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)",
-    "delegateExpression": "a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)",
-    "expression": "a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)",
-    "taskDefinition": "a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)",
-    "topic": "a service task calls a Pingyi operation (spiffworkflow:serviceTaskOperator)",
-    "decisionRef": "name the DMN decision with spiffworkflow:calledDecisionId",
-    "executionListener": "listeners are not run; use a script task",
-    "taskListener": "listeners are not run; use a script task",
-    "inputOutput": "data mappings are not run; use a script task",
-    "in": "a called process sees the caller's data; remove the mapping",
-    "out": "a called process returns its data to the caller; remove the mapping",
+    "formKey": _FORM_NAME, "formRef": _FORM_NAME, "formData": _FORM_FILE, "formDefinition": _FORM_FILE,
+    "assignee": N_("use the task property assignee"),
+    "assignmentDefinition": N_("use a lane, or the task properties assignee and candidates"),
+    "candidateGroups": N_("use a lane, or the task property candidates"),
+    "candidateUsers": N_("use the task property candidates"),
+    "candidateStarterGroups": _STARTER, "candidateStarterUsers": _STARTER,
+    "dueDate": _DUE, "followUpDate": _DUE,
+    "priority": N_("use the task property priority"),
+    "class": _OPERATION, "delegateExpression": _OPERATION, "expression": _OPERATION, "taskDefinition": _OPERATION,
+    "topic": _OPERATION,
+    "decisionRef": N_("name the DMN decision with spiffworkflow:calledDecisionId"),
+    "executionListener": _LISTENER, "taskListener": _LISTENER,
+    "inputOutput": N_("data mappings are not run; use a script task"),
+    "in": N_("a called process sees the caller's data; remove the mapping"),
+    "out": N_("a called process returns its data to the caller; remove the mapping"),
 }
 UNSUPPORTED = {
-    "complexGateway": "complex gateways are not supported; use an exclusive, inclusive or parallel gateway",
-    "conditionalEventDefinition": "conditional events are not supported; use a gateway condition or a message",
-    "compensateEventDefinition": "compensation events are not supported",
-    "linkEventDefinition": "link events are not supported; draw the sequence flow",
-    "dataStore": "data stores are not supported; keep data in the process data",
-    "dataStoreReference": "data stores are not supported; keep data in the process data",
-    "choreographyTask": "choreographies are not supported",
-    "subChoreography": "choreographies are not supported",
-    "callChoreography": "choreographies are not supported",
+    "complexGateway": N_("complex gateways are not supported; use an exclusive, inclusive or parallel gateway"),
+    "conditionalEventDefinition": N_("conditional events are not supported; use a gateway condition or a message"),
+    "compensateEventDefinition": N_("compensation events are not supported"),
+    "linkEventDefinition": N_("link events are not supported; draw the sequence flow"),
+    "dataStore": _DATA_STORE, "dataStoreReference": _DATA_STORE,
+    "choreographyTask": _CHOREOGRAPHY, "subChoreography": _CHOREOGRAPHY, "callChoreography": _CHOREOGRAPHY,
 }
 PYTHON_SCRIPTS = {"", "python", "python3", "text/x-python", "text/python", "application/x-python"}
 EXPRESSIONS = ("conditionExpression", "condition", "completionCondition", "loopCardinality",
@@ -90,8 +88,8 @@ def problems(file_name: str, tree) -> list[Problem]:
     """Everything in one BPMN document that Pingyi cannot run, each on its element."""
     found: list[Problem] = []
 
-    def add(node, message):
-        found.append(Problem(file_name, message, _owner(node), node.sourceline))
+    def add(node, code, **params):
+        found.append(problem(file_name, code, _owner(node), node.sourceline, **params))
 
     root = tree.getroot()
     for node in root.iter():
@@ -102,23 +100,24 @@ def problems(file_name: str, tree) -> list[Problem]:
             engine = ENGINES.get(attr[1:].split("}")[0]) if attr.startswith("{") else None
             if engine and local(attr) not in HARMLESS:
                 hint = HINTS.get(local(attr))
-                add(node, f"{engine}:{local(attr)}=\"{value}\" is not supported" + (f"; {hint}" if hint else ""))
+                add(node, "foreign_attribute_hint" if hint else "foreign_attribute", engine=engine, name=local(attr),
+                    value=value, **({"hint": hint} if hint else {}))
         if namespace in ENGINES:
             if name not in HARMLESS and local(node.getparent().tag) == "extensionElements":
                 hint = HINTS.get(name)
-                add(node, f"{ENGINES[namespace]}:{name} is not supported" + (f"; {hint}" if hint else ""))
+                add(node, "foreign_element_hint" if hint else "foreign_element", engine=ENGINES[namespace], name=name,
+                    **({"hint": hint} if hint else {}))
             continue
         if namespace != BPMN:
             continue
         if name in UNSUPPORTED:
-            add(node, f"{name}: {UNSUPPORTED[name]}")
+            add(node, "unsupported_element", name=name, reason=UNSUPPORTED[name])
         elif name == "businessRuleTask" and not _has_extension(node, "calledDecisionId"):
-            add(node, f"{_kind(node)}: a business rule task needs a DMN decision "
-                      "(spiffworkflow:calledDecisionId) and its DMN file in the bundle")
+            add(node, "business_rule_without_decision", kind=_kind(node))
         elif name == "serviceTask" and not _has_extension(node, "serviceTaskOperator"):
-            add(node, f"{_kind(node)}: a service task must call a Pingyi operation (spiffworkflow:serviceTaskOperator)")
+            add(node, "service_without_operation", kind=_kind(node))
         elif name == "scriptTask" and (node.get("scriptFormat") or "").lower() not in PYTHON_SCRIPTS:
-            add(node, f"{_kind(node)}: scripts are Python; scriptFormat '{node.get('scriptFormat')}' is not supported")
+            add(node, "script_format", kind=_kind(node), format=node.get("scriptFormat"))
         elif name in EXPRESSIONS:
             _expression(node, name, add)
     return found
@@ -126,8 +125,7 @@ def problems(file_name: str, tree) -> list[Problem]:
 
 def not_executable(file_name: str, tree) -> list[Problem]:
     """Each process of the document not marked executable (bpmn.io and Signavio export them so)."""
-    return [Problem(file_name, f"process '{p.get('id')}' is not executable: set isExecutable=\"true\" to deploy it",
-                    p.get("id", ""), p.sourceline)
+    return [problem(file_name, "not_executable", p.get("id", ""), p.sourceline, process=p.get("id"))
             for p in tree.getroot().iter(f"{{{BPMN}}}process") if p.get("isExecutable") != "true"]
 
 
@@ -139,11 +137,10 @@ def _expression(node, name: str, add) -> None:
     text = (node.text or "").strip()
     language = (node.get("language") or "").lower()
     if language and "python" not in language:
-        add(node, f"{name}: expression language '{node.get('language')}' is not supported; write Python")
+        add(node, "expression_language", name=name, language=node.get("language"))
     elif text.startswith(("${", "#{")):
-        add(node, f"{name} '{text}' is a JUEL expression; write Python, e.g. approved == True")
+        add(node, "expression_juel", name=name, text=text)
     elif text.startswith("="):
-        add(node, f"{name} '{text}' is a FEEL expression; write Python, e.g. approved == True")
+        add(node, "expression_feel", name=name, text=text)
     elif name.startswith("time") and _ISO.match(text):
-        add(node, f"{name} '{text}': a literal date or duration needs quotes (\"{text}\"), "
-                  "timer expressions are Python")
+        add(node, "timer_literal", name=name, text=text)

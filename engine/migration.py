@@ -128,14 +128,18 @@ def migrate(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
     gives each its parent's data and empties its internal state. Both are put back afterwards: a
     multi-instance child keeps its item and index, a task its data; only a waiting event whose own
     definition changed (not merely its name, lane or form) starts afresh, so a changed timer
-    computes its due time again while a renamed one keeps it."""
+    computes its due time again while a renamed one keeps it. Each workflow's last completed task
+    is put back too (see `_restore_last_task`)."""
     result = plan(workflow, new_spec, new_subspecs, visited)
     if result.blockers:
         return result
     kept = {task.id: (copy.deepcopy(task.data), copy.deepcopy(task.internal_data))
             for one, _diff, _spec in result.steps for task in one.tasks.values() if task.has_state(WAITING)}
+    last = [(one, one.last_task.id if one.last_task is not None else None) for one, _diff, _spec in result.steps]
     for one, workflow_diff, spec in result.steps:
         migrate_workflow(workflow_diff, one, spec)
+    for one, task_id in last:
+        _restore_last_task(one, task_id)
     workflow.subprocess_specs = dict(new_subspecs)
     for one, _diff, _spec in result.steps:
         for task in one.tasks.values():
@@ -150,3 +154,15 @@ def migrate(workflow, new_spec, new_subspecs: dict, visited=()) -> Plan:
     if stray:
         raise ValueError(f"tasks left on the old definition: {stray}")
     return result
+
+
+def _restore_last_task(workflow, task_id) -> None:
+    """SpiffWorkflow's `migrate_workflow` drops `last_task` (it tests the task, not its id, against
+    the task dict), yet the instance's current data is the last task's, and a called process hands
+    its last task's data back to its caller. The same task is kept where it survived the move (a
+    completed task always does); otherwise the most recently completed one stands in for it."""
+    task = workflow.tasks.get(task_id) if task_id is not None else None
+    if task is None and task_id is not None:
+        done = [t for t in workflow.tasks.values() if t.has_state(TaskState.COMPLETED)]
+        task = max(done, key=lambda t: t.last_state_change, default=None)
+    workflow.last_task = task

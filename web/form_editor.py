@@ -16,6 +16,7 @@ from engine.services import drafts
 from engine.services.views import FormSpec
 from web.db import get_session
 from web.formkit import FormKit
+from web.model_problems import json_error, sentence
 from web.process_admin import require_admin
 
 bp = Blueprint("form_editor", __name__, url_prefix="/processes/forms")
@@ -34,7 +35,7 @@ def parse(text: str, what: str) -> tuple[dict | None, list[str]]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        return None, [_("%(what)s is not valid JSON: %(error)s", what=what, error=str(exc))]
+        return None, [json_error(what, exc)]
     except RecursionError:
         return None, [_("%(what)s nests too deeply.", what=what)]
     if not isinstance(value, dict):
@@ -49,10 +50,11 @@ def check(name: str, schema_text: str, ui_name: str, ui_text: str) -> tuple[list
     problems += ui_problems
     if schema is None:
         return problems or [_("%(what)s is empty.", what=name)], Markup("")
-    problems += [f"{name}: {p}" for p in forms.check_bundle_form(name, schema)]
-    if ui is not None:
-        problems += [f"{ui_name}: {p}" for p in forms.check_ui(ui)]
-        problems += [f"{ui_name}: {p}" for p in forms.check_form("", schema, ui)]
+    own = forms.check_bundle_form(name, schema)
+    problems += [f"{name}: {sentence(p)}" for p in own]
+    if ui is not None:  # what the schema alone has is said once, on the schema
+        pair = [p for p in forms.check_ui(ui) + forms.check_form("", schema, ui) if p not in own]
+        problems += [f"{ui_name}: {sentence(p)}" for p in pair]
     if problems:
         return list(dict.fromkeys(problems)), Markup("")
     try:
@@ -98,7 +100,11 @@ def edit(name: str):
 def preview():
     """The live preview: posted JSON {name, schema, ui_name, ui} -> {problems, html}."""
     require_admin()
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return jsonify({"problems": [_("The request is nested too deeply to be read.")],
+                        "html": ""}), 400
     if not isinstance(body, dict):
         body = {}
     name = str(body.get("name") or "form-schema.json")

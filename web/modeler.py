@@ -16,14 +16,11 @@ from engine.models import Group
 from engine.services import ballots, drafts, processes
 from web.cli import FORM_CHECKS
 from web.db import get_session
+from web.model_problems import as_dicts
 from web.modeler_labels import labels
 from web.process_admin import require_admin
 
 bp = Blueprint("modeler", __name__, url_prefix="/processes")
-
-
-def _problems(problems) -> list[dict]:
-    return [{"file": p.file, "element_id": p.element_id, "line": p.line, "message": p.message} for p in problems]
 
 
 def operations() -> dict:
@@ -89,21 +86,37 @@ def download(process_id: str):
                     headers={"Content-Disposition": f"attachment; filename=\"{name}\"", "Cache-Control": "no-store"})
 
 
+class _Unreadable(Exception):
+    """The request body is JSON nested too deeply to be read (the editor never sends such a thing)."""
+
+
 def _xml_from_request() -> str:
-    payload = request.get_json(silent=True) or {}
+    try:
+        payload = request.get_json(silent=True) or {}
+    except RecursionError:
+        raise _Unreadable from None
     xml = payload.get("xml") if isinstance(payload, dict) else None
     if not isinstance(xml, str) or not xml.strip():
         raise InvalidInput("No diagram was sent.", errors={"xml": "required"})
     return xml
 
 
+def _unreadable(key: str, process_id: str):
+    """The 400 answer to a body nested too deeply, as one problem the editor lists."""
+    message = _("The request is nested too deeply to be read.")
+    return jsonify({key: False, "problems": [{"file": drafts.current(get_session(), process_id)[0], "element_id": "",
+                                             "line": None, "message": message}]}), 400
+
+
 def _save_posted(session, process_id: str):
-    """Save the posted diagram as the draft: (draft, None), or (None, the 422 answer naming the problems)."""
+    """Save the posted diagram as the draft: (draft, None), or (None, the 4xx answer naming the problems)."""
     try:
         return drafts.save_draft(session, process_id, _xml_from_request(), current_user), None
     except DeploymentError as exc:
         session.rollback()
-        return None, (jsonify({"saved": False, "problems": _problems(exc.problems)}), 422)
+        return None, (jsonify({"saved": False, "problems": as_dicts(exc.problems)}), 422)
+    except _Unreadable:
+        return None, _unreadable("saved", process_id)
 
 
 @bp.post("/<process_id>/draft")
@@ -129,7 +142,7 @@ def check(process_id: str):
         return refused
     problems = drafts.check(session, process_id, current_user, **FORM_CHECKS)
     session.commit()
-    return jsonify({"saved": True, "problems": _problems(problems)})
+    return jsonify({"saved": True, "problems": as_dicts(problems)})
 
 
 @bp.post("/<process_id>/deploy")
@@ -144,7 +157,9 @@ def deploy(process_id: str):
         results = drafts.deploy_draft(session, process_id, current_user, **FORM_CHECKS)
     except DeploymentError as exc:
         session.rollback()
-        return jsonify({"deployed": False, "problems": _problems(exc.problems)}), 422
+        return jsonify({"deployed": False, "problems": as_dicts(exc.problems)}), 422
+    except _Unreadable:
+        return _unreadable("deployed", process_id)
     session.commit()
     mine = next((r for r in results if r.process_id == process_id), None)
     if mine is not None and mine.is_new:
@@ -185,7 +200,7 @@ def upload(process_id: str):
         drafts.upload_into(session, process_id, upload.filename, upload.read(), current_user)
     except DeploymentError as exc:
         session.rollback()
-        return render_template("models/problems.html", problems=exc.problems, file_name=upload.filename), 422
+        return render_template("models/problems.html", problems=as_dicts(exc.problems), file_name=upload.filename), 422
     session.commit()
     flash(_("The uploaded file is the draft now. Check it and deploy it."), "info")
     return redirect(url_for(".edit", process_id=process_id))

@@ -12,6 +12,7 @@ from engine.errors import DeploymentError
 from engine.services import drafts, migration, processes, versions
 from web import numbers
 from web.db import get_session
+from web.model_problems import as_dicts
 
 bp = Blueprint("process_admin", __name__, url_prefix="/processes")
 
@@ -94,7 +95,7 @@ def upload():
         draft = drafts.upload_new(session, upload.filename, upload.read(), current_user)
     except DeploymentError as exc:
         session.rollback()
-        return render_template("models/problems.html", problems=exc.problems, file_name=upload.filename), 422
+        return render_template("models/problems.html", problems=as_dicts(exc.problems), file_name=upload.filename), 422
     session.commit()
     flash(_("The file is a draft of %(process)s now. Check it and deploy it.", process=draft.process_id), "info")
     return redirect(url_for("modeler.edit", process_id=draft.process_id))

@@ -18,6 +18,7 @@ from engine import audit, bpmn, clock
 from engine.errors import DeploymentError, InvalidInput, NotFound, Problem
 from engine.models import ProcessDraft, User
 from engine.permissions import require_admin
+from engine.problems import problem
 from engine.services import processes
 from engine.versions import BPMN
 
@@ -86,21 +87,23 @@ def _defines(tree, process_id: str) -> bool:
 
 
 def save_draft(session: Session, process_id: str, xml: str, actor: User, source: str = "editor") -> ProcessDraft:
-    """Keep the edited BPMN as the process's draft (well-formed XML defining the process)."""
+    """Keep the edited BPMN as the process's draft (well-formed XML defining the process, which is
+    marked executable)."""
     require_admin(actor, "edit process models")
+    draft = get_draft(session, process_id)
+    latest = processes.latest_version(session, process_id, required=False) if draft is None else None
+    if draft is None and latest is None:
+        raise NotFound(f"No process '{process_id}' is deployed.", process=process_id)
+    file_name = draft.file_name if draft is not None else latest.file_name
     try:
         content = xml.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate from a client: not text at all
-        raise DeploymentError([Problem("draft.bpmn", "the diagram contains characters that are not valid text")]) \
-            from None
-    tree = bpmn.parse_xml("draft.bpmn", content)
+        raise DeploymentError([problem(file_name, "not_text")]) from None
+    tree = bpmn.parse_xml(file_name, content)
     if not _defines(tree, process_id):
-        raise InvalidInput(f"The file does not define the process '{process_id}'.", process=process_id)
-    draft = get_draft(session, process_id)
+        raise DeploymentError([problem(file_name, "process_not_defined", process=process_id)])
+    xml = _executable(tree, process_id, xml)
     if draft is None:
-        latest = processes.latest_version(session, process_id, required=False)
-        if latest is None:
-            raise NotFound(f"No process '{process_id}' is deployed.", process=process_id)
         draft = ProcessDraft(process_id=process_id, file_name=latest.file_name, base_version=latest.version,
                              forms={}, created_by_id=actor.id, created_at=clock.now())
         session.add(draft)
@@ -111,6 +114,22 @@ def save_draft(session: Session, process_id: str, xml: str, actor: User, source:
     return draft
 
 
+def _executable(tree, process_id: str, xml: str) -> str:
+    """The XML with the edited process marked executable (isExecutable="true").
+
+    A process is edited here to be run: Pingyi deploys and starts only executable processes, its
+    editor has no switch for the flag, and other modelers write isExecutable="false" by default
+    (bpmn.io does). Refusing the draft would send the admin to edit XML by hand for a flag whose
+    only sensible value is true, and deploying it as it is would quietly leave the process out
+    ("nothing changed"). Other processes of the file (a pool standing for an outside party) keep
+    their flag. The text is rewritten only when the flag changes."""
+    process = next(p for p in tree.getroot().iter(f"{{{BPMN}}}process") if p.get("id") == process_id)
+    if process.get("isExecutable") == "true":
+        return xml
+    process.set("isExecutable", "true")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(tree, encoding="unicode")
+
+
 def upload_new(session: Session, file_name: str, content: bytes, actor: User) -> ProcessDraft:
     """A .bpmn file from any modeler becomes the draft of the process it defines (a new one, or
     the next version of a deployed one)."""
@@ -118,12 +137,10 @@ def upload_new(session: Session, file_name: str, content: bytes, actor: User) ->
     tree = bpmn.parse_xml(file_name, content)
     found = [p for p in tree.getroot().iter(f"{{{BPMN}}}process") if p.get("id")]
     if not found:
-        raise DeploymentError([Problem(file_name, "the file defines no BPMN process")])
+        raise DeploymentError([problem(file_name, "no_process")])
     chosen = next((p for p in found if p.get("isExecutable") == "true"), found[0]).get("id")
     if not PROCESS_ID.match(chosen):
-        raise DeploymentError([Problem(file_name, f"the process id '{chosen[:80]}' is not a plain name: use letters, "
-                                                  "digits, '_', '-' or '.', starting with a letter or '_' "
-                                                  "(at most 100 characters)", chosen[:80])])
+        raise DeploymentError([problem(file_name, "process_id_invalid", chosen[:80], process=chosen[:80])])
     if get_draft(session, chosen) is None and processes.latest_version(session, chosen, required=False) is None:
         name = _FILE_NAME.sub("_", PurePosixPath(file_name or "").name) or f"{chosen}.bpmn"
         if not name.endswith(bpmn.BPMN_SUFFIXES):

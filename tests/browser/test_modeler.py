@@ -104,7 +104,7 @@ def test_an_admin_edits_deploys_and_sees_problems_on_elements(open_page, session
     expect(page.locator("#canvas")).to_have_attribute("data-checked", "1")
     expect(page.locator('#canvas .djs-element.pingyi-problem[data-element-id="write_plan"]')).to_have_count(1)
     expect(page.locator('.djs-overlays[data-container-id="write_plan"] .pingyi-problem-badge')).to_have_count(1)
-    expect(page.locator('#problem-list li[data-element="write_plan"]')).to_contain_text("pre-script")
+    expect(page.locator('#problem-list li[data-element="write_plan"]')).to_contain_text("前置脚本")
     screenshot(page, "modeler-problem-on-element.png")
 
     page.locator("#deploy-draft").click()  # refused: still on the editor, nothing deployed

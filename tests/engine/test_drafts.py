@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import DeploymentError, InvalidInput, NotFound, PermissionDenied
 from engine.models import AuditEvent, ProcessDraft
 from engine.services import drafts, processes
 from tests.conftest import DATA, bundle
@@ -58,8 +58,9 @@ def test_forms_go_into_the_draft(session, admin):
 
 def test_a_draft_must_define_its_process_and_only_admins_edit(session, admin, make_user):
     processes.deploy(session, bundle("call"), admin)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(DeploymentError) as refused:
         drafts.save_draft(session, "sign_off", (DATA / "call" / "parent.bpmn").read_text(), admin)
+    assert [(p.file, p.code) for p in refused.value.problems] == [("call/child.bpmn", "process_not_defined")]
     with pytest.raises(NotFound):
         drafts.check(session, "sign_off", admin)
     with pytest.raises(PermissionDenied):

@@ -127,9 +127,10 @@ def test_download_and_upload(client, login, world, session):
     assert "起草整改方案" in client.get("/processes/approval/draft.bpmn").get_data(as_text=True)
     other = client.post("/processes/approval/upload",
                         data={"file": (io.BytesIO((FOREIGN / "bpmnio_review.bpmn").read_bytes()), "x.bpmn")})
-    assert other.status_code == 400  # it defines another process
+    assert other.status_code == 422  # it defines another process, which the problems page says
+    assert "approval" in other.get_data(as_text=True)
     garbage = client.post("/processes/approval/upload", data={"file": (io.BytesIO(b"<bpmn"), "x.bpmn")})
-    assert garbage.status_code == 422 and "malformed XML" in garbage.get_data(as_text=True)
+    assert garbage.status_code == 422 and "XML 格式错误" in garbage.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("name", "elements"), [
