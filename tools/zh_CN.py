@@ -228,7 +228,6 @@ ZH = {
     "Title (optional)": "标题（可选）",
     "Start": "发起",
     "There is no process you may start.": "没有您可以发起的流程。",
-    "ended by the process": "已由流程结束",
     "Draft saved": "草稿保存于",
     "Submit": "提交",
     "Save draft": "保存草稿",

@@ -174,7 +174,8 @@ ZH_ADMIN = {
     "Show the whole diagram": "显示整个流程图",
     # instance administration and frozen tasks
     "Give a reason: it is kept in the history.": "请填写理由，理由将记入办理记录。",
-    "The step was run again and failed again; see the error below.": "出错的步骤再次执行后仍然出错，详见下方的错误信息。",
+    "The step was run again and failed again; see the error below.":
+        "出错的步骤再次执行后仍然出错，详见下方的错误信息。",
     "No account has the user name %(name)s.": "没有用户名为 %(name)s 的账号。",
     "%(name)s cannot take tasks: the account is stopped, or it is an auditor's.":
         "%(name)s 不能办理任务：该账号已停用，或为审计员账号。",
@@ -190,4 +191,13 @@ ZH_ADMIN = {
     "Organisation": "机构与人员",
     "Confidential: of those working on one department, only this task's own people see what it records":
         "保密：同一部门的各环节中，只有本任务的办理人能看到其记录（如背靠背谈话）",
+    # kinds of BPMN element, in a version's list of changes
+    "user task": "用户任务", "manual task": "人工任务", "script task": "脚本任务", "service task": "服务任务",
+    "business rule task": "业务规则任务", "task": "任务", "send task": "发送任务", "receive task": "接收任务",
+    "call activity": "调用活动", "subprocess": "子流程", "start event": "开始事件", "end event": "结束事件",
+    "boundary event": "边界事件", "intermediate event (catching)": "中间事件（捕获）",
+    "intermediate event (throwing)": "中间事件（抛出）", "exclusive gateway": "排他网关",
+    "parallel gateway": "并行网关", "inclusive gateway": "包容网关", "event-based gateway": "事件网关",
+    "sequence flow": "顺序流",
+    "decision table": "决策表", "rule": "规则",
 }

@@ -43,6 +43,24 @@ def require_admin() -> None:
         abort(403)
 
 
+# what a version's change list calls the kinds of element (engine/versions.py gives BPMN's names)
+ELEMENT_TYPES = {
+    "userTask": _l("user task"), "manualTask": _l("manual task"), "scriptTask": _l("script task"),
+    "serviceTask": _l("service task"), "businessRuleTask": _l("business rule task"), "task": _l("task"),
+    "sendTask": _l("send task"), "receiveTask": _l("receive task"), "callActivity": _l("call activity"),
+    "subProcess": _l("subprocess"), "startEvent": _l("start event"), "endEvent": _l("end event"),
+    "boundaryEvent": _l("boundary event"), "intermediateCatchEvent": _l("intermediate event (catching)"),
+    "intermediateThrowEvent": _l("intermediate event (throwing)"), "exclusiveGateway": _l("exclusive gateway"),
+    "parallelGateway": _l("parallel gateway"), "inclusiveGateway": _l("inclusive gateway"),
+    "eventBasedGateway": _l("event-based gateway"), "sequenceFlow": _l("sequence flow"), "lane": _l("lane"),
+    "decision": _l("decision table"), "rule": _l("rule"),
+}
+
+
+def element_type(kind: str) -> str:
+    return str(ELEMENT_TYPES.get(kind, kind))
+
+
 def aspect_names(names) -> str:
     return "、".join(dict.fromkeys(str(ASPECTS.get(n, n)) for n in names))
 

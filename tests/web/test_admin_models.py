@@ -90,6 +90,7 @@ def test_the_admin_list_shows_versions_deployers_instances_and_changes(client, l
     assert 'class="diff-changed" data-element="review"' in page
     version_page = client.get("/processes/approval/v2").get_data(as_text=True)
     assert 'data-element="review"' in version_page and "/processes/approval/edit" in version_page
+    assert 'title="userTask">用户任务</span>' in version_page  # the kind of element in words
 
 
 def test_draft_save_check_and_deploy(client, login, world, session):
