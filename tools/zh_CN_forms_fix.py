@@ -25,4 +25,10 @@ ZH_FORMS_FIX: dict[str, str] = {
         "部分内容超出字数限制，草稿未保存。请删减后再次保存。",
     "The draft is too long to be saved. Shorten the answers and save again.":
         "草稿内容过长，无法保存。请删减后再次保存。",
+    # a long list of check boxes
+    "Filter, e.g. a delegation": "筛选，如输入代表团名称",
+    "Filter the choices": "筛选选项",
+    "Tick those shown": "选中筛出的",
+    "Untick those shown": "取消筛出的",
+    "%(n)s ticked": "已选 %(n)s 项",
 }

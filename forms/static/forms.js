@@ -4,6 +4,9 @@
 //    replacing data-repeat-token with the next row number; [data-repeat-remove] removes a row.
 //  - [data-show-if]: {"field": input name, "values": [...] or null, "absent": bool, "negate": bool};
 //    the element is hidden while the condition fails (the server drops its value then as well).
+//  - [data-choice-tools]: a long list of check boxes: [data-choice-filter] shows the choices whose
+//    label has the text typed, [data-choice-all]/[data-choice-none] tick or untick those shown,
+//    [data-choice-count] says how many are ticked (its data-template, with {n}).
 (function () {
   "use strict";
 
@@ -88,11 +91,50 @@
       refresh();
     }
   });
-  document.addEventListener("change", function () { refresh(); });
-  document.addEventListener("input", function () { refresh(); });
+  function choicesOf(tools) {
+    return Array.prototype.slice.call(tools.closest("fieldset").querySelectorAll("[data-choice-list] .form-check"));
+  }
+
+  function countChoices(tools) {
+    var count = tools.querySelector("[data-choice-count]");
+    var ticked = choicesOf(tools).filter(function (row) { return row.querySelector("input").checked; }).length;
+    count.textContent = count.getAttribute("data-template").split("{n}").join(String(ticked));
+  }
+
+  function filterChoices(tools) {
+    var text = tools.querySelector("[data-choice-filter]").value.trim().toLowerCase();
+    choicesOf(tools).forEach(function (row) {
+      row.hidden = text !== "" && row.textContent.toLowerCase().indexOf(text) === -1;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-choice-all], [data-choice-none]");
+    if (!button) return;
+    var tools = button.closest("[data-choice-tools]");
+    var tick = button.hasAttribute("data-choice-all");
+    choicesOf(tools).forEach(function (row) {
+      if (!row.hidden) row.querySelector("input").checked = tick;
+    });
+    countChoices(tools);
+    refresh();
+  });
+  document.addEventListener("change", function (event) {
+    var tools = event.target.closest("fieldset") && event.target.closest("fieldset").querySelector("[data-choice-tools]");
+    if (tools) countChoices(tools);
+    refresh();
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-choice-filter]")) filterChoices(event.target.closest("[data-choice-tools]"));
+    refresh();
+  });
+  document.addEventListener("keydown", function (event) {  // Enter in the filter filters; it does not submit
+    if (event.key === "Enter" && event.target.matches("[data-choice-filter]")) event.preventDefault();
+  });
 
   function start() {
     document.querySelectorAll("[data-repeat]").forEach(updateAddButton);
+    document.querySelectorAll("[data-choice-tools]").forEach(function (tools) { tools.hidden = false; });
     refresh();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

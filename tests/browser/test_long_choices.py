@@ -1,0 +1,48 @@
+"""A long list of check boxes (the meeting's deputies) in real Chromium: filtered by what is typed,
+the ones shown ticked at once, the count of ticked ones kept up to date, and what was ticked sent."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+import forms
+from engine.models import HumanTask
+from engine.services import instances, processes
+from tests.browser.conftest import PASSWORD, PHONE, login, screenshot
+from tests.conftest import bundle
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # no Playwright: the `browser` fixture skips (or fails when PINGYI_REQUIRE_BROWSER=1)
+    expect = None
+
+
+def test_a_delegation_is_ticked_through_the_filter(open_page, session, make_user, admin):
+    processes.deploy(session, bundle("long_choices"), admin, form_checker=forms.check_bundle_form)
+    clerk = make_user("clerk", password=PASSWORD)
+    instance = instances.start_instance(session, "pick", clerk, {})
+    task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
+    session.commit()
+
+    page = open_page(PHONE)
+    login(page, "clerk")
+    page.goto(f"/tasks/{task_id}")
+    count = page.locator("[data-choice-count]")
+    expect(count).to_have_text("已选 0 项")
+    page.locator("[data-choice-filter]").fill("女埠")
+    shown = page.locator("[data-choice-list] .form-check:visible")
+    expect(shown).to_have_count(7)
+    page.locator("[data-choice-filter]").press("Enter")  # filters; does not send the form
+    page.get_by_role("button", name="选中筛出的").click()
+    expect(count).to_have_text("已选 7 项")
+    screenshot(page, "long-choices-phone.png")
+    page.locator("[data-choice-filter]").fill("")
+    expect(page.locator("[data-choice-list] .form-check:visible")).to_have_count(21)
+    page.get_by_label("代表城关1（城关代表团）").check()
+    expect(count).to_have_text("已选 8 项")
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_url(lambda url: f"/tasks/{task_id}" not in url)
+
+    session.expire_all()
+    submitted = session.get(HumanTask, task_id).submitted
+    session.commit()
+    assert sorted(submitted["deputies"]) == sorted(["d城关1"] + [f"d女埠{i}" for i in range(1, 8)])
