@@ -45,9 +45,9 @@ def _body() -> dict:
     try:
         body = request.get_json(silent=True)
     except RecursionError:
-        raise InvalidInput("The request body is nested too deeply.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
+        raise InvalidInput("The request body is nested too deeply.", errors={"body": "too_deep"}) from None
+    if not isinstance(body, dict):  # not JSON, not sent as application/json, or not an object
+        raise InvalidInput("The request body must be a JSON object.", errors={"body": "object"})
     return body
 
 

@@ -52,13 +52,17 @@ BARE = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{sta
         "<p><code style=\"font-size:1.25rem\">{reference}</code></p><p><a href=\"/\">返回 · Back</a></p></body></html>")
 
 
-def respond(status: int, message: str, reference: str | None = None, errors: dict | None = None):
+def respond(status: int, message: str, reference: str | None = None, errors: dict | None = None,
+            code: str | None = None):
+    """The error answer: a page, or for the API and scripts JSON with `code` (what kind of problem,
+    stable for programs: an engine error's code, else http_<status>) and `detail` (for people)."""
     try:
         get_session().rollback()
     except Exception:  # noqa: BLE001  (the database is what failed; the answer must still go out)
         log.warning("rollback failed while answering %s", status)
     if wants_json():
-        body = {"status": status, "title": TITLES.get(status, "Error"), "detail": message}
+        body = {"status": status, "title": TITLES.get(status, "Error"), "code": code or f"http_{status}",
+                "detail": message}
         if reference:
             body["reference"] = reference
         if errors:
@@ -82,7 +86,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
         errors = getattr(exc, "errors", None)
-        return respond(exc.status, user_message(exc), errors=errors)
+        return respond(exc.status, user_message(exc), errors=errors, code=exc.code)
 
     @app.before_request
     def refuse_nul_characters():

@@ -14,9 +14,20 @@ TASK = {
 }
 PROBLEM = {
     "type": "object",
-    "properties": {"status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"},
-                   "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                   "reference": {"type": "string"}},
+    "required": ["status", "title", "code", "detail"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string", "description": "the HTTP status in English words"},
+        "code": {"type": "string", "description": "what kind of problem, stable for programs: invalid_input, "
+                                                  "not_found, permission_denied, conflict, task_already_completed, "
+                                                  "task_held, task_ended, instance_frozen, script_error, … or "
+                                                  "http_<status> (http_401, http_405, http_413, …)"},
+        "detail": {"type": "string", "description": "for people, in the token user's language"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "by field path (body for the request body itself): a short code (required, "
+                                  "object, text, too_deep, unknown, read_only_changed, …) or, for a value the "
+                                  "form's JSON Schema refuses, the schema validator's message"},
+        "reference": {"type": "string", "description": "a server error's number, for the administrator"}},
 }
 
 
@@ -54,7 +65,7 @@ def document() -> dict:
                     "type": "object", "properties": {"id": {"type": "integer"}, "process_id": {"type": "string"},
                                                      "status": {"type": "string"},
                                                      "tasks": {"type": "array", "items": task_ref}}})},
-                              **_errors(400, 401, 403, 404)}}},
+                              **_errors(400, 401, 403, 404, 405, 413)}}},
             "/tasks": {"get": {
                 "summary": "My tasks (tab: mine, group, completed)",
                 "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in
@@ -86,6 +97,6 @@ def document() -> dict:
                     "type": "object", "required": ["data"],
                     "properties": {"data": {"type": "object"}, "reason": {"type": "string"}}})},
                 "responses": {"200": {"description": "completed", **_json({"type": "object"})},
-                              **_errors(400, 401, 403, 404, 409)}}},
+                              **_errors(400, 401, 403, 404, 405, 409, 413)}}},
         },
     }

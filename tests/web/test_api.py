@@ -65,6 +65,7 @@ def test_start_list_get_claim_submit(api):
     assert body["next_task"]["element"] == "confirm"
     again = api("POST", f"/tasks/{task_id}/submit", "dept", json={"data": {}})
     assert again.status_code == 409 and "已由" in again.get_json()["detail"]
+    assert again.get_json()["code"] == "task_already_completed"  # for programs, whatever the language
 
 
 def test_openapi_document(client):
@@ -81,5 +82,12 @@ def test_wrongly_typed_or_nested_bodies_are_clear_refusals(api):
         assert response.status_code == 400 and response.get_json()["status"] == 400, body
     deep = '{"data": ' + "[" * 5000 + "]" * 5000 + "}"
     response = api("POST", "/instances", "office", data=deep, headers={"Content-Type": "application/json"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.get_json()["errors"] == {"body": "too_deep"}
+    for data, headers in (("{not json", {"Content-Type": "application/json"}), ("[1, 2]", {"Content-Type":
+                          "application/json"}), ('{"process_id": "plan"}', {"Content-Type": "text/plain"})):
+        response = api("POST", "/instances", "office", data=data, headers=headers)
+        body = response.get_json()
+        assert response.status_code == 400 and body["code"] == "invalid_input" and body["errors"] == {"body": "object"}
+    wrong_method = api("DELETE", "/tasks", "office")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()["code"] == "http_405"
     assert api("GET", "/tasks?page=99999999999999999999", "office").status_code == 200
