@@ -169,4 +169,5 @@ ZH_AUDIT = {
     "Form saved in a draft": "在草稿中保存表单",
     "The citizens’ names, phones and photos are not shown; who entered a paper opinion and the group’s notes are.":
         "不显示群众的姓名、电话和照片；显示纸质意见的录入人和调查组的备注。",
+    "What it said (in the audit log)": "原文（见审计日志）",
 }

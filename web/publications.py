@@ -1,6 +1,6 @@
 """The office's side of the public pages: what was published, publishing by hand, withdrawing.
 
-Only the office (group 评议办) and administrators; everyone else gets 403. Processes publish
+Only the office (group 评议办) and administrators; auditors read the list; everyone else gets 403. Processes publish
 through the service operation `public.publish` (engine/services/public_operations.py).
 """
 from __future__ import annotations
@@ -58,7 +58,8 @@ def _body(form: PublishForm) -> dict:
 @bp.get("/")
 @login_required
 def index():
-    require_staff(current_user, "manage publications")
+    if not current_user.is_auditor:  # auditors read the list (and withdrawn texts in the audit log)
+        require_staff(current_user, "manage publications")
     return render_template("publications/index.html", items=publications.recent(get_session()))
 
 

@@ -143,14 +143,19 @@ def test_the_office_publishes_and_withdraws(client, login, session, people, publ
     assert client.post(f"/publications/{public_id}/withdraw", data={"reason": "again"}).status_code == 409
 
 
-def test_only_the_office_reaches_the_publication_pages(client, login, session, people, published):
+def test_only_the_office_publishes_and_the_auditor_reads_the_list(client, login, session, people, published):
     assert client.get("/publications/").status_code == 302  # to sign-in
     for name in ("outsider", "auditor", "investigator"):
         login(name)
         home = text(client.get("/"))
         assert 'href="/public/">公开</a>' in home  # everyone signed in sees the public pages in the nav
         assert 'href="/" id="back-to-app">返回评议通<' in text(client.get("/public/"))  # and finds the way back
-        assert client.get("/publications/").status_code == 403
+        listing = client.get("/publications/")
+        if name == "auditor":  # reads the list, offered nothing to do
+            assert listing.status_code == 200 and "publications/new" not in text(listing)
+            assert "/withdraw" not in text(listing)
+        else:
+            assert listing.status_code == 403
         assert client.get("/publications/new").status_code == 403
         assert client.post("/publications/new", data={"kind": "other", "year": "2026", "title": "x",
                                                       "text": "y"}).status_code == 403
