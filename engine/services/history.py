@@ -43,6 +43,7 @@ class Entry:
     event: AuditEvent
     tampered: bool
     actor_label: str
+    people: dict[str, str] = field(default_factory=dict)  # user name -> name, of the holders it names
 
 
 @dataclass
@@ -104,9 +105,18 @@ def label(event, names: dict[int, str]) -> str:
     return f"{shown} ({event.actor_name})" if shown and shown != event.actor_name else event.actor_name
 
 
+def holder_names(session: Session, events: Iterable) -> dict[str, str]:
+    """user name -> name of those events give or take a task (`assignee` in their data)."""
+    found = {data.get("assignee") for e in events for data in (e.data_before, e.data_after)
+             if isinstance(data, dict) and isinstance(data.get("assignee"), str)}
+    if not found:
+        return {}
+    return dict(session.execute(select(User.username, User.display_name).where(User.username.in_(found))).all())
+
+
 def entries(session: Session, events: list) -> list[Entry]:
-    names = actor_labels(session, events)
-    return [Entry(e, is_tampered(e), label(e, names)) for e in events]
+    names, people = actor_labels(session, events), holder_names(session, events)
+    return [Entry(e, is_tampered(e), label(e, names), people) for e in events]
 
 
 def timeline(session: Session, instance_id: int, include_views: bool = False) -> list[Entry]:

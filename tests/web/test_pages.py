@@ -204,7 +204,7 @@ def test_pages_show_data_under_the_names_people_filled_it_in(client, login, sess
     assert "<th scope=\"col\"" in data and ">问题<" in data and ">课后服务<" in data  # the group as a table
     assert "<code>department</code>" not in page and 'title="department">被评议部门' in page  # key on hover
     assert 'title="write_plan">提交整改方案' in page and "办理人" in page  # element and claim in the history
-    assert ">dept<" in page  # the value stays as recorded
+    assert '<span title="dept">张伟</span>' in page  # the holder by name, the user name on hover
 
 
 def test_admin_actions_need_a_reason(client, login, session, world):
