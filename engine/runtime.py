@@ -7,16 +7,19 @@ task is left in SpiffWorkflow's ERROR state so the instance can be saved and ret
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.specs.Join import Join
@@ -58,7 +61,7 @@ def new_workflow(spec, subprocess_specs, data: dict | None = None) -> BpmnWorkfl
 VISITED = "_pingyi_visited"
 
 
-def _note_visit(task) -> None:
+def note_visit(task) -> None:
     element = task.task_spec.bpmn_id
     if element:
         workflow = task.workflow.top_workflow
@@ -77,19 +80,38 @@ def take_visited(workflow: BpmnWorkflow) -> list[str]:
     return visited
 
 
-def advance(workflow: BpmnWorkflow) -> None:
-    """Fire due timers and run engine tasks until only people, timers or messages can move on."""
+@contextmanager
+def engine_errors():
+    """Whatever running the engine raises comes out as a ScriptError (also for engine/rerun.py)."""
     try:
-        workflow.refresh_timers()
-        workflow.do_engine_steps(did_complete_task=_note_visit)
+        yield
     except SpiffWorkflowException as exc:
         raise script_error(exc) from None
     except Exception as exc:  # a bug in SpiffWorkflow itself; still locate what we can
         raise ScriptError(f"{type(exc).__name__}: {exc}", detail=str(exc)) from None
 
 
+def advance(workflow: BpmnWorkflow) -> None:
+    """Fire due timers and run engine tasks until only people, timers or messages can move on."""
+    with engine_errors():
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=note_visit)
+
+
+FAILED_IN = "pingyi_failed_in"
+
+
+def _note_failure(task, exc: SpiffWorkflowException) -> None:
+    """Note in a failed task which part raised ("prescript", "postscript", "run"), for `retry`."""
+    if task is not None and task.state == SpiffState.ERROR:
+        notes = " ".join(getattr(exc, "notes", None) or [])
+        task.internal_data[FAILED_IN] = "prescript" if "Pre-Script" in notes else \
+            "postscript" if "Post-Script" in notes else "run"
+
+
 def script_error(exc: SpiffWorkflowException) -> ScriptError:
     task = getattr(exc, "task", None)
+    _note_failure(task, exc)
     task_spec = getattr(exc, "task_spec", None) or (task.task_spec if task is not None else None)
     element = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "") or ""
     name = getattr(task_spec, "bpmn_name", None) or element
@@ -125,7 +147,15 @@ def ready_human_tasks(workflow: BpmnWorkflow) -> list:
 
 
 def error_tasks(workflow: BpmnWorkflow) -> list:
-    return [t for t in _all_tasks(workflow) if t.state == SpiffState.ERROR]
+    return [t for t in _all_tasks(workflow) if t.state == SpiffState.ERROR and not _interrupted(t)]
+
+
+def _interrupted(task) -> bool:
+    """An interrupting boundary event replaced the task (SpiffWorkflow leaves a task in ERROR uncancelled)."""
+    parent = task.parent
+    return parent is not None and isinstance(parent.task_spec, BoundaryEventSplit) and any(
+        isinstance(other.task_spec, BoundaryEvent) and other.task_spec.cancel_activity
+        and other.has_state(SpiffState.READY | SpiffState.COMPLETED) for other in parent.children)
 
 
 def status_of(workflow: BpmnWorkflow) -> str:
@@ -133,7 +163,7 @@ def status_of(workflow: BpmnWorkflow) -> str:
         return "completed"
     ready = False
     for task in _all_tasks(workflow):
-        if task.state == SpiffState.ERROR:
+        if task.state == SpiffState.ERROR and not _interrupted(task):
             return "error"
         ready = ready or (task.state == SpiffState.READY and task.task_spec.manual)
     return "running" if ready else "waiting"
@@ -199,22 +229,10 @@ def complete(workflow: BpmnWorkflow, task_guid: str, data: dict) -> None:
     if output and output not in data and output not in task.data:
         raise InvalidInput(f"The answer '{output}' is missing.", errors={output: "required"})
     task.data.update(copy.deepcopy(data))
-    try:
+    with engine_errors():
         task.run()
-    except SpiffWorkflowException as exc:
-        raise script_error(exc) from None
-    _note_visit(task)
+    note_visit(task)
     advance(workflow)
-
-
-def retry(workflow: BpmnWorkflow, data_patch: dict | None = None) -> list[str]:
-    """Reset every task in ERROR (with corrected data) and advance again; returns their element ids."""
-    failed = error_tasks(workflow)
-    for task in failed:
-        workflow.reset_from_task_id(task.id)  # READY again, with its parent's data
-        task.data.update(copy.deepcopy(data_patch or {}))
-    advance(workflow)
-    return [task.task_spec.bpmn_id or task.task_spec.name for task in failed]
 
 
 def cancel(workflow: BpmnWorkflow) -> None:

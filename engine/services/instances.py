@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, connectors, projection, repository, runtime, serializer, validation
+from engine import audit, clock, connectors, projection, repository, rerun, runtime, serializer, validation
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
 from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
@@ -190,7 +190,7 @@ def retry(session: Session, instance_id: int, actor: User, data_patch: dict | No
     try:
         with connectors.bound(session, actor, instance):
             if runtime.error_tasks(workflow):
-                runtime.retry(workflow, patch)
+                rerun.rerun_failed(workflow, patch)
             else:  # the failure was in a READY task's assignment expressions
                 guid = previous_error.get("task_guid")
                 if guid:
@@ -199,12 +199,10 @@ def retry(session: Session, instance_id: int, actor: User, data_patch: dict | No
                 runtime.advance(workflow)
     except ScriptError as exc:
         error = exc
-    record = error_record(error) if error else None
-    changes = repository.persist(session, instance, workflow, error=record)
+    changes = repository.persist(session, instance, workflow)
     audit.record(session, "instance_retried", actor, instance=instance, reason=reason,
                  after=patch or None, details={"previous_error": previous_error})
-    if error is not None:
-        audit.record(session, "instance_failed", actor, instance=instance, element_id=error.element_id,
-                     details=record)
+    if error is not None:  # in error even when no task is left in ERROR (a multi-instance failing to merge, say)
+        fail(session, instance, error, actor, already_saved=True)
     record_projection(session, instance, changes, actor)
     return instance
