@@ -70,7 +70,9 @@ def demo_starts() -> dict[str, list[dict]]:
 
 
 def _demo_ballot_and_channel(session) -> None:
-    """An open vote on 教育局 for the committee and deputies, and its 评议码 channel."""
+    """An open vote on 教育局 for the committee and deputies, and its 评议码 channel, as the office opens
+    them by hand: the year's process takes both over (the channel at once, with the year's content
+    items; the vote when its meeting reaches 教育局)."""
     office = session.scalar(select(User).where(User.username == "office"))
     year = dates.today().year
     if session.scalar(select(Ballot.id).limit(1)) is None:

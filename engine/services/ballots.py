@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, rules
 from engine.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, PermissionDenied, VoteClosed
-from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, Group, RuleSet, User
+from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, Group, ProcessInstance, RuleSet, User
+from engine.models.instances import OPEN_STATUSES
 
 GROUPS = ("committee", "deputy")
 
@@ -89,9 +90,7 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     if bad:
         raise InvalidInput(f"Unknown voter groups: {', '.join(bad)}.", errors={"voters": "group"})
     definition = rules.check(dict(rule_set(session, rule_set_code)))
-    same = Ballot.subject_key == subject_key if subject_key else Ballot.subject == subject.strip()
-    if session.scalar(select(Ballot.id).where(Ballot.status == "open", Ballot.kind == kind, Ballot.year == year,
-                                              same).limit(1)) is not None:
+    if open_on_subject(session, kind=kind, year=year, subject=subject, subject_key=subject_key) is not None:
         raise InvalidInput(f"A {kind} vote on {subject} for {year} is open already; close it first.",
                            errors={"subject": "open_already"})
     ballot = Ballot(public_id=public_id or secrets.token_hex(16), title=title.strip()[:255],
@@ -107,6 +106,41 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     audit.record(session, "ballot_opened", actor, details={
         "ballot": ballot.public_id, "title": ballot.title, "subject": subject, "rule_set": rule_set_code,
         "voters": len(voters), "members_total": ballot.members_total})
+    return ballot
+
+
+def open_on_subject(session: Session, *, kind: str, year: int, subject: str,
+                    subject_key: str | None = None) -> Ballot | None:
+    """The open vote of this kind on this subject (its key, else its name) in this year, if any."""
+    same = Ballot.subject_key == subject_key if subject_key else Ballot.subject == subject.strip()
+    return session.scalar(select(Ballot).where(Ballot.status == "open", Ballot.kind == kind, Ballot.year == year,
+                                               same).order_by(Ballot.id).limit(1))
+
+
+def adopt(session: Session, ballot: Ballot, actor: User | None, *, voters: dict[int, str], instance_id: int,
+          message_name: str, message_correlation: dict | None, members_total: int | None = None) -> Ballot:
+    """A process takes over a vote the office opened by hand on its subject: the tally goes to the
+    process when the vote closes. Its title, rules and closing time stay; the process's `voters` who
+    are not voters yet are added. Refused when another running process waits for that vote, or
+    when it is past its closing time."""
+    ballot = get_ballot(session, ballot.public_id, lock=True)
+    owner = session.get(ProcessInstance, ballot.instance_id) if ballot.instance_id else None
+    if owner is not None and owner.id != instance_id and owner.status in OPEN_STATUSES:
+        raise InvalidInput(f"The {ballot.kind} vote on {ballot.subject} for {ballot.year} (“{ballot.title}”) "
+                           f"is open already for process {owner.id}; close it there first.",
+                           errors={"subject": "open_for_another_process"})
+    if ballot.status != "open" or is_past_closing(ballot):
+        raise InvalidInput(f"The vote “{ballot.title}” is past its closing time or was closed meanwhile; close it "
+                           "if it is still open, then retry the step.", errors={"subject": "past_closing"})
+    known = set(session.scalars(select(BallotVoter.user_id).where(BallotVoter.ballot_id == ballot.id)))
+    added = {uid: group for uid, group in voters.items() if uid not in known}
+    session.add_all(BallotVoter(ballot_id=ballot.id, user_id=uid, voter_group=group) for uid, group in added.items())
+    ballot.members_total = max(ballot.members_total or 0, members_total or 0, len(known) + len(added))
+    ballot.instance_id, ballot.message_name, ballot.message_correlation = instance_id, message_name, message_correlation
+    session.flush()
+    audit.record(session, "ballot_adopted", actor, instance=session.get(ProcessInstance, instance_id), details={
+        "ballot": ballot.public_id, "title": ballot.title, "subject": ballot.subject,
+        "voters_added": len(added), "members_total": ballot.members_total})
     return ballot
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from engine.connectors import Context, OperationError, operation
-from engine.errors import EngineError
+from engine.errors import EngineError, InvalidInput
 from engine.services import ballots, counting
 
 CLOSED = counting.CLOSED_MESSAGE
@@ -19,23 +19,45 @@ def open_ballot(ctx: Context, title, subject, year, subject_key=None, committee_
     to the waiting task whose `<result variable>.ballot` names this ballot (parallel votes do not mix).
 
     Voters: the members of `committee_group` and `deputy_group`, plus `voters` ({user name: "committee" |
-    "deputy"}, e.g. the deputies selected for the meeting)."""
+    "deputy"}, e.g. the deputies selected for the meeting). A vote of the same kind on the same subject
+    and year that the office opened by hand is taken over instead (see ballots.adopt)."""
     if ctx.instance is None:
         raise OperationError("ballot.open needs a running instance (not the first step of a process)")
-    public_id = secrets.token_hex(16)
-    correlation = {f"{ctx.result_variable}.ballot": public_id} if ctx.result_variable else None
+    kind, year, members_total = kind or "meeting", _number("year", year), _number("members_total", members_total)
+    if year is None:
+        raise OperationError("ballot.open: year is required")
     try:
         chosen = ballots.voters_from_groups(ctx.session, {"committee": committee_group, "deputy": deputy_group})
         chosen.update(ballots.voters_by_name(ctx.session, voters or {}))
-        ballot = ballots.open_ballot(
-            ctx.session, ctx.actor, title=str(title), subject=str(subject), year=int(year), voters=chosen,
-            rule_set_code=rule_set or "default", kind=kind or "meeting", subject_key=subject_key,
-            members_total=int(members_total) if members_total else None, instance_id=ctx.instance.id,
-            message_name=message or CLOSED, message_correlation=correlation, public_id=public_id,
-            by_process=True)
+        if not chosen:
+            raise InvalidInput("A ballot needs voters.", errors={"voters": "required"})
+        found = ballots.open_on_subject(ctx.session, kind=kind, year=year, subject=str(subject),
+                                        subject_key=subject_key)
+        public_id = found.public_id if found is not None else secrets.token_hex(16)
+        correlation = {f"{ctx.result_variable}.ballot": public_id} if ctx.result_variable else None
+        if found is not None:
+            ballot = ballots.adopt(ctx.session, found, ctx.actor, voters=chosen, instance_id=ctx.instance.id,
+                                   message_name=message or CLOSED, message_correlation=correlation,
+                                   members_total=members_total)
+        else:
+            ballot = ballots.open_ballot(
+                ctx.session, ctx.actor, title=str(title), subject=str(subject), year=year, voters=chosen,
+                rule_set_code=rule_set or "default", kind=kind, subject_key=subject_key, members_total=members_total,
+                instance_id=ctx.instance.id, message_name=message or CLOSED, message_correlation=correlation,
+                public_id=public_id, by_process=True)
     except EngineError as exc:
         raise OperationError(f"{exc} {getattr(exc, 'errors', '') or ''}".strip()) from exc
-    return {"ballot": ballot.public_id, "voters": len(chosen), "members_total": ballot.members_total}
+    return {"ballot": ballot.public_id, "voters": ballots.turnout(ctx.session, ballot)["eligible"],
+            "members_total": ballot.members_total, "adopted": found is not None}
+
+
+def _number(name: str, value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise OperationError(f"ballot.open: {name} must be a number, not {value!r}") from None
 
 
 @operation("ballot.ranking", required=("year",), optional=("kind", "lowest"))

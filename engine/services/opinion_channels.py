@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.models import Group, OpinionChannel, User
+from engine.models import Group, Opinion, OpinionChannel, User
 
 OFFICE_GROUP = "评议办"
 MAX_ITEMS = 60
@@ -140,6 +140,26 @@ def create_channel(session: Session, *, year: int, department_name: str, departm
         "department_key": channel.department_key, "department_group": channel.department_group,
         "investigation_group": channel.investigation_group, "content_items": channel.content_items,
         **({"by_process": True} if by_process else {})})
+    return channel
+
+
+def set_items(session: Session, channel: OpinionChannel, content_items, actor: User | None,
+              instance=None) -> OpinionChannel:
+    """Give a channel the content items of the evaluation it now serves (a process reusing a channel
+    the office opened by hand): the items given, then any item that opinions are filed under already
+    (so no opinion loses its item). Run by a process only (see create_channel's `by_process`)."""
+    items = clean_items(content_items)
+    used = session.scalars(select(Opinion.content_item).distinct().where(
+        Opinion.channel_id == channel.id, Opinion.content_item.is_not(None)).order_by(Opinion.content_item))
+    items += [item for item in used if item and item not in items]
+    if not items or items == list(channel.content_items or []):
+        return channel
+    before = list(channel.content_items or [])
+    channel.content_items = items  # assigned whole: JSON columns do not see changes made in place
+    session.flush()
+    audit.record(session, "channel_items_changed", actor, instance=instance, before={"content_items": before},
+                 after={"content_items": items}, details={"channel": channel.id, "department": channel.department_name,
+                                                         "year": channel.year, "by_process": True})
     return channel
 
 

@@ -62,7 +62,7 @@ def _open_channel(session, year: int, key: str) -> OpinionChannel | None:
 @operation("opinions.open_channels", required=("year", "departments"))
 def open_channels(ctx: Context, year, departments) -> dict:
     """One opinion channel (评议码) per department: {code: {"channel", "slug", "url"}}; a department's
-    open channel of that year is reused."""
+    open channel of that year (one the office opened by hand) is reused, with the year's content items."""
     year = _year("opinions.open_channels", year)
     if isinstance(departments, dict):
         departments = list(departments.values())
@@ -73,16 +73,18 @@ def open_channels(ctx: Context, year, departments) -> dict:
     for department in departments:
         code = str(department.get("code") or "").strip()
         channel = _open_channel(ctx.session, year, code) if code else None
-        if channel is None:
-            try:
+        items = department.get("content_items") or []
+        try:
+            if channel is None:
                 channel = opinion_channels.create_channel(
                     ctx.session, year=year, department_name=str(department.get("name") or ""), department_key=code,
                     department_group=str(department.get("group") or ""),
                     investigation_group=str(department.get("investigation_group") or ""),
-                    content_items=department.get("content_items") or [], actor=ctx.actor, by_process=True,
-                    instance=ctx.instance)
-            except EngineError as exc:
-                raise _refused("opinions.open_channels", exc, f"for department '{code}'") from exc
+                    content_items=items, actor=ctx.actor, by_process=True, instance=ctx.instance)
+            else:
+                opinion_channels.set_items(ctx.session, channel, items, ctx.actor, instance=ctx.instance)
+        except EngineError as exc:
+            raise _refused("opinions.open_channels", exc, f"for department '{code}'") from exc
         opened[code] = {"channel": channel.id, "slug": channel.slug, "url": f"/o/{channel.slug}"}
     return opened
 
