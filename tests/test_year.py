@@ -49,6 +49,11 @@ def at(year, month, day, hour=9):
     clock.set_now(datetime(year, month, day, hour, tzinfo=UTC) - CST)
 
 
+def end_of(year, month, day):
+    """A due date: the end of that day in Beijing time."""
+    return datetime(year, month, day, 23, 59, 59, tzinfo=UTC) - CST
+
+
 @pytest.fixture
 def county(session, admin, make_user):
     processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
@@ -173,6 +178,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
                              "vice_mayor_views": "支持评议", "report_items": items}, p[f"{code}_member"])
     leader_reviews = by_department(session, year, "leader_review")
     assert leader_reviews["D01"].assignee_id == p["D01_leader"].id
+    assert leader_reviews["D01"].due_at == end_of(2023, 8, 31)  # the investigation's date in the timetable
     for code, task in leader_reviews.items():
         done(session, task, {"approved": True}, p[f"{code}_leader"])
 
@@ -183,16 +189,23 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     seen = {entry.event.task_guid for entry in mine.history}
     assert self_tasks["D01"].task_guid in seen and self_tasks["D02"].task_guid not in seen
     assert not any("D02调查报告" in str(entry.event.data_after) for entry in mine.history)
-    assert any("D01调查报告" in str(entry.event.data_after) for entry in mine.history)
+    # nor the investigation group's own records of it (confidential steps): its log, report and review
+    assert not any("D01调查报告" in str(entry.event.data_after) for entry in mine.history)
+    assert not any(entry.event.element_id in ("investigation_log", "write_report", "leader_review")
+                   for entry in mine.history)
+    group = views.instance_page(session, year.id, p["D01_member"])
+    assert any("D01调查报告" in str(entry.event.data_after) for entry in group.history)
     with pytest.raises(PermissionDenied):
         views.task_page(session, self_tasks["D02"].id, edu)
     steps = views.task_page(session, self_tasks["D01"].id, edu).earlier
-    assert {"draft_plan", "approve_plan", "mobilisation", "write_report"} <= {s.task.element_id for s in steps}
+    assert {"draft_plan", "approve_plan", "mobilisation"} <= {s.task.element_id for s in steps}
+    assert "write_report" not in {s.task.element_id for s in steps}  # the group's, confidential
     assert all(s.task.element_id in ("draft_plan", "approve_plan", "mobilisation") or "教育局" in s.task.title
                for s in steps)
     assert views.instance_page(session, year.id, p["office"]).whole  # the main line's people see it all
     office_steps = views.task_page(session, self_tasks["D01"].id, p["office"]).earlier  # but a task page is
-    assert {s.task.title for s in office_steps} == {s.task.title for s in steps}  # about its own department
+    assert {s.task.title for s in office_steps} == {s.task.title for s in steps} | {  # about its own department
+        "开展调研：县教育局", "撰写调查报告：县教育局", "审定调查报告：县教育局"}  # (the office sees the group's)
     assert views.instance_page(session, year.id, p["D02_leader"]).history != mine.history
     # the progress table: a row per department (its plan row's name), a column per step, all done so far
     grid = views.instance_page(session, year.id, p["office"]).grid
@@ -211,7 +224,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     at(2023, 9, 26)
     for code, _name, _short in DEPARTMENTS:
         [hearing] = open_tasks(session, year, "hearing")
-        assert _name in hearing.title
+        assert _name in hearing.title and hearing.due_at == end_of(2023, 9, 26)  # the meeting's day
         done(session, hearing, {"work_report": "部门主要负责人报告工作", "group_speech": "调查组发言"}, p["office"])
         ballot = vote_all(session, p["office"], code, "meeting", MEETING[code])
         assert ballots.turnout(session, ballot) == {"eligible": 90, "voted": 90, "paper_returned": 0}
@@ -220,6 +233,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert grades == {"D01": "满意", "D02": "基本满意", "D03": "基本满意"}
     [report] = open_tasks(session, year)
     assert report.element_id == "report_party" and "县交通运输局" in report.instructions  # the lowest, flagged
+    assert report.due_at == end_of(2023, 10, 31)  # the end of the timetable
     results = session.scalar(select(Publication).where(Publication.kind == "results"))
     assert [(r["rank"], r["department"], r["flagged"]) for r in results.body["rows"]] == [
         (1, "县教育局", False), (2, "县民政局", False), (3, "县交通运输局", True)]
@@ -228,6 +242,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     # The low-ranked department's Party group meets; the office follows up
     [party] = open_tasks(session, year, "party_meeting")
     assert [t.id for t in tasks.my_tasks(session, p["D03_party"])] == [party.id]
+    assert party.due_at == end_of(2023, 10, 26)  # a month from the day it opened
     done(session, party, {"held_on": "2023-10-10", "vice_mayor_attended": True, "measures": "成立整改专班"},
          p["D03_party"])
     done(session, open_tasks(session, year, "office_followup")[0], {"followup_note": "已跟踪专题会议落实"}, p["office"])
@@ -316,6 +331,9 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
         (name, f"{code}执法不够规范", "年底前完成培训", "开展培训", "已完成")
         for code, name, _s in sorted(DEPARTMENTS, key=lambda d: d[1])]
     assert open_tasks(session, year) == []
+    undated = session.scalars(select(HumanTask.element_id).where(HumanTask.instance_id == year.id,
+                                                                 HumanTask.due_at.is_(None))).all()
+    assert undated == []  # every step of the year came with a due date
     kinds = dict(session.execute(select(Publication.kind, func.count()).group_by(Publication.kind)).all())
     assert kinds == {"notice": 1, "results": 1, "rectification": 3}
     d03 = session.scalar(select(Publication).where(Publication.kind == "rectification",
@@ -363,6 +381,10 @@ def test_every_model_in_processes_deploys(session, admin):
         assert "<bpmndi:BPMNDiagram" in text, f"{path.name} has no diagram"
         names = re.findall(r'<bpmn:(?:userTask|scriptTask|serviceTask|callActivity)[^>]* name="([^"]+)"', text)
         assert names and all(re.search(r"[\u4e00-\u9fff]", n) for n in names), path.name
+        # every participant finds their work with a due date (processes/README.md says where each comes from)
+        undated = [task for task, body in re.findall(r'<bpmn:userTask id="([^"]+)"(.*?)</bpmn:userTask>', text, re.S)
+                   if 'name="dueAt"' not in body]
+        assert undated == [], f"{path.name}: user tasks without dueAt"
 
 
 def test_each_department_is_reminded_of_its_own_self_inspection(session, sessions, county):

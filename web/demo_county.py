@@ -1,8 +1,8 @@
 """The demo county for `pingyi demo`: 30 government departments with a contact user each, 7 committee
-offices, 30 Standing Committee members, 200 deputies in 12 township delegations, the observer units,
-and the term plan of the five years ending this year (six departments a year), approved. Stored
-through the services (the importer's `store`, so a second run changes nothing); generated people get
-no password."""
+offices with a staff member each, 30 Standing Committee members, 200 deputies in 12 township
+delegations, the observer units, and the term plan of the five years ending this year (six
+departments a year), approved. Stored through the services (the importer's `store`, so a second run
+changes nothing); generated people get no password."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -73,6 +73,7 @@ def load_county(session: Session, office: User, party: User) -> dict:
          "vice_mayor": VICE_MAYORS[office_code], "superior": SUPERIORS.get(code, "市" + name[1:])}
         for index, (code, name, short, office_code) in enumerate(DEPARTMENTS)), office)
     _contacts(session, office)
+    _office_staff(session, office)
     done["observer"] = org_import.store(session, "observer", rows(
         {"code": code, "name": name, "kind": kind} for code, name, kind in OBSERVERS), office)
     names = {u.username: u.display_name for u in session.scalars(
@@ -97,6 +98,17 @@ def _contacts(session: Session, office: User) -> None:
         if username not in existing:
             users.create_user(session, username, f"{person_name(index + 500)}（{short}联络员）", office)
             users.add_to_group(session, username, short, office)
+
+
+def _office_staff(session: Session, office: User) -> None:
+    """A staff member in each committee office's group, who drafts its departments' evaluation opinions
+    (教科文卫工委 has the demo account committee)."""
+    existing = set(session.scalars(select(User.username).where(User.username.like("staff_%"))))
+    for index, (code, name, _leader) in enumerate(OFFICES):
+        username = f"staff_{code.lower()}"
+        if code != "JKW" and username not in existing:
+            users.create_user(session, username, f"{person_name(index + 600)}（{name}）", office)
+            users.add_to_group(session, username, name, office)
 
 
 def term_start() -> int:

@@ -6,6 +6,8 @@ department: done (on time or late), open (with its holder and deadline), or ende
 Branches of different multi-instance steps with the same label (the year's self-inspection and
 its rectification, both per department) share a row.
 `instances_for`: a page of the instances a user may see, each with its open steps.
+`nobody_can_take`: the open steps of an instance that reach nobody (no one holds them and no active
+person is among their candidates, e.g. the group of their lane has no members).
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from engine import clock
-from engine.models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, User, user_group
+from engine.models import Group, HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion, User, user_group
 from engine.models import TaskState as RowState
 from engine.paging import Page, page_number
 from engine.permissions import InstanceView, instance_views
@@ -33,6 +35,7 @@ class Cell:
     moment: datetime | None      # completed at (DONE, LATE, ENDED), else the deadline
     who: str | None              # who completed it, else who holds it
     rounds: int = 1              # how many times the step ran in this branch (a plan sent back, say)
+    nobody: bool = False         # open, and nobody can take it (see nobody_can_take)
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Row:
 class Grid:
     columns: list[tuple[str, str]]   # (element id, step name), in the order the steps first ran
     rows: list[Row]
+    # the open steps of the whole instance (main line too) that nobody can take: {task id: their groups}
+    nobody: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def finished(self) -> int:
@@ -89,7 +94,11 @@ def branch_grid(session: Session, instance_id: int, view: InstanceView,
                                    rounds=earlier.rounds + 1 if earlier else 1)
     if not rows:
         return None
-    return Grid(columns=list(columns.items()), rows=list(rows.values()))
+    nobody = nobody_can_take(session, instance_id, view)
+    for row in rows.values():
+        for cell in row.cells.values():
+            cell.nobody = cell.task_id in nobody
+    return Grid(columns=list(columns.items()), rows=list(rows.values()), nobody=nobody)
 
 
 def _cell(task_id, title, state, due, done_at, done_by, holder, now, rounds) -> Cell:
@@ -99,6 +108,35 @@ def _cell(task_id, title, state, due, done_at, done_by, holder, now, rounds) -> 
     if state == RowState.OPEN:
         return Cell(OVERDUE if due is not None and due < now else OPEN, task_id, title, due, holder, rounds)
     return Cell(ENDED, task_id, title, done_at, None, rounds)
+
+
+_ABLE = and_(User.is_active.is_(True), User.is_auditor.is_(False))  # who may work on a task
+_HOLDER_ABLE = select(User.id).where(User.id == HumanTask.assignee_id, _ABLE).exists()
+_CANDIDATE_ABLE = select(HumanTaskCandidate.id).join(User, User.id == HumanTaskCandidate.user_id).where(
+    HumanTaskCandidate.human_task_id == HumanTask.id, _ABLE).exists()
+_MEMBER_ABLE = (select(HumanTaskCandidate.id).join(user_group, user_group.c.group_id == HumanTaskCandidate.group_id)
+                .join(User, User.id == user_group.c.user_id)
+                .where(HumanTaskCandidate.human_task_id == HumanTask.id, _ABLE).exists())
+
+
+def nobody_can_take(session: Session, instance_id: int, view: InstanceView | None = None) -> dict[int, list[str]]:
+    """The open tasks of an instance (those `view` sees) that nobody can work on, with the names of
+    their candidate groups (to give a member to): held by someone who may no longer work, or held by
+    no one while no active person is a candidate, by name or through a group. Administrators can
+    still reassign them."""
+    stuck = [task_id for task_id, branch in session.execute(select(HumanTask.id, HumanTask.branch).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == RowState.OPEN,
+        or_(and_(HumanTask.assignee_id.is_not(None), ~_HOLDER_ABLE),
+            and_(HumanTask.assignee_id.is_(None), ~_CANDIDATE_ABLE, ~_MEMBER_ABLE))).order_by(HumanTask.id))
+        if view is None or view.sees_task(task_id, branch)]
+    found: dict[int, list[str]] = {task_id: [] for task_id in stuck}
+    if stuck:
+        for task_id, name in session.execute(
+                select(HumanTaskCandidate.human_task_id, Group.name)
+                .join(Group, Group.id == HumanTaskCandidate.group_id)
+                .where(HumanTaskCandidate.human_task_id.in_(stuck)).order_by(Group.name)):
+            found[task_id].append(name)
+    return found
 
 
 ACTIVE = ("running", "waiting", "suspended", "error")

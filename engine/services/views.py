@@ -76,6 +76,7 @@ class InstancePage:
     labels: Labels
     whole: bool = True        # False: seen from some branches only (no instance data)
     grid: progress.Grid | None = None  # how far each branch (department) got, when it has branches
+    nobody: dict[int, list[str]] = field(default_factory=dict)  # open tasks that reach nobody (progress.py)
 
 
 def deployed_form(session: Session, version_id: int, key: str | None, ui_key: str | None) -> FormSpec:
@@ -195,7 +196,8 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
                         files=files(session, instance.id, seen), history=history(session, instance.id, seen),
                         labels=labels, whole=view.whole,
-                        grid=progress.branch_grid(session, instance.id, view, labels.elements.get))
+                        grid=progress.branch_grid(session, instance.id, view, labels.elements.get),
+                        nobody=progress.nobody_can_take(session, instance.id, view) if open_tasks else {})
 
 
 def progress_of(session: Session, instance_id: int, user: User) -> tuple[ProcessInstance, progress.Grid | None]:

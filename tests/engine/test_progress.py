@@ -11,7 +11,7 @@ from engine import clock
 from engine.models import HumanTask
 from engine.models import TaskState as RowState
 from engine.permissions import WHOLE, InstanceView
-from engine.services import instances, progress, tasks
+from engine.services import instances, progress, tasks, users
 
 DEPARTMENTS = [{"code": "D01", "name": "县教育局"}, {"code": "D02", "name": "县卫健委"}]
 
@@ -129,3 +129,27 @@ def test_the_list_is_paged(session, deploy, start, people):
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (progress.PER_PAGE + 3, 2,
                                                                                progress.PER_PAGE, 3)
     assert not {e.instance.id for e in first.rows} & {e.instance.id for e in second.rows}
+
+
+def test_open_steps_that_reach_nobody_are_named_with_their_groups(session, year, people, make_user):
+    plans = open_rows(session, "plan")
+    assert progress.nobody_can_take(session, year.id) == {}  # dept is in 被评议部门
+    people["dept"].is_active = False  # the only member left; an auditor in the group cannot work either
+    make_user("reader", groups=["被评议部门"], is_auditor=True)
+    session.flush()
+    stuck = {plans["县教育局"].id: ["被评议部门"], plans["县卫健委"].id: ["被评议部门"]}
+    assert progress.nobody_can_take(session, year.id) == stuck
+    grid = progress.branch_grid(session, year.id, WHOLE)
+    assert grid.nobody == stuck and all(row.cells["plan"].nobody for row in grid.rows)
+    own = InstanceView(whole=False, branches=frozenset({plans["县卫健委"].branch}))  # a view: its own steps
+    assert progress.nobody_can_take(session, year.id, own) == {plans["县卫健委"].id: ["被评议部门"]}
+
+    make_user("newcomer", groups=["被评议部门"])  # someone joins the group: the steps reach them
+    assert progress.nobody_can_take(session, year.id) == {}
+    # a step held by someone who may no longer work reaches nobody, though its group has members
+    held = tasks.claim(session, plans["县教育局"].id, users.get_user(session, "newcomer"))
+    make_user("other", groups=["被评议部门"])
+    users.get_user(session, "newcomer").is_active = False
+    session.flush()
+    assert progress.nobody_can_take(session, year.id) == {held.id: ["被评议部门"]}
+    assert progress.branch_grid(session, year.id, WHOLE).rows[1].cells["plan"].nobody is False
