@@ -82,7 +82,7 @@ def branch_grid(session: Session, instance_id: int, view: InstanceView,
     rows: dict[str, Row] = {}
     columns: dict[str, str] = {}
     for task_id, branch, label, element, title, state, due, done_at, done_by, holder in found:
-        if not view.sees(branch):
+        if not view.sees_task(task_id, branch):  # a confidential step of another's is no column either
             continue
         columns.setdefault(element, step_name(element) or element)
         key = label or branch  # rows written before labels were kept: one per branch, named by a title
@@ -210,7 +210,7 @@ def instances_for(session: Session, user: User, query: InstanceQuery | None = No
     views = instance_views(session, list(open_by_instance), user)
     for instance, name in listed:
         view = views.get(instance.id)
-        seen = [t for t in open_by_instance[instance.id] if view is not None and view.sees(t.branch)]
+        seen = [t for t in open_by_instance[instance.id] if view is not None and view.sees_task(t.id, t.branch)]
         page.rows.append(Entry(instance=instance, process_name=name, open_tasks=seen,
                                overdue=sum(1 for t in seen if t.due_at is not None and t.due_at < now)))
     return page

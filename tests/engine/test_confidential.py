@@ -12,7 +12,7 @@ from engine.errors import PermissionDenied
 from engine.models import Attachment, HumanTask
 from engine.models import TaskState as RowState
 from engine.permissions import instance_view
-from engine.services import attachments, tasks, views
+from engine.services import attachments, progress, tasks, views
 
 DEPARTMENTS = [{"name": "县教育局", "group": "教育局"}, {"name": "县卫健委", "group": "卫健委"}]
 
@@ -36,6 +36,8 @@ def test_the_department_does_not_see_the_groups_confidential_record(session, inq
     instance, people = inquiry
     tasks.complete_task(session, step(session, instance, "self_check").id, {"summary": "自查完毕"}, people["edu"])
     talks = step(session, instance, "talks")
+    listed = progress.instances_for(session, people["edu"], progress.InstanceQuery())  # 进展: its open steps
+    assert talks.id not in {t.id for entry in listed.rows for t in entry.open_tasks}
     assert talks.confidential and not step(session, instance, "self_check", "县卫健委").confidential
     record = attachments.store(session, tmp_path, talks.id, "谈话记录.pdf", io.BytesIO(b"%PDF-1.4\n" + b"1" * 100),
                                people["group"])
@@ -52,6 +54,9 @@ def test_the_department_does_not_see_the_groups_confidential_record(session, inq
     assert [s.task.element_id for s in page.earlier] == ["self_check"]
     assert all(e.event.task_guid != talks.task_guid for e in page.history)
     assert page.files == []
+
+    grid = progress.branch_grid(session, instance.id, edu_view, lambda element: element)
+    assert "talks" not in dict(grid.columns) and "self_check" in dict(grid.columns)  # not when, nor who
 
     group_page = views.task_page(session, report.id, people["group"])  # the group sees its own record
     assert [s.task.element_id for s in group_page.earlier] == ["self_check", "talks"]
