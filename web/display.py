@@ -22,6 +22,11 @@ def named_key(key, labels: Labels | None) -> bool:
     return bool(labels and labels.fields.get(key)) or key in DATA_KEYS or not key.isascii()
 
 
+def named_only(data: dict, labels: Labels | None) -> dict:
+    """The entries of `data` whose keys have a name (see named_key)."""
+    return {key: value for key, value in data.items() if named_key(key, labels)}
+
+
 def local_moment(value: str) -> str:
     """'2026-11-19T23:59:59+08:00' -> '2026-11-19 23:59' (local time); other text as it is."""
     if not _MOMENT.fullmatch(value):

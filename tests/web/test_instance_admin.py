@@ -44,6 +44,8 @@ def test_a_suspended_process_says_so_and_offers_no_claim(client, login, session,
     page = text(client.get(f"/tasks/{task.id}"))
     assert "管理员已挂起此流程" in page and "部门机构调整" in page
     assert f'action="/tasks/{task.id}/claim"' not in page
+    assert '状态：<span class="badge text-bg-primary">进行中</span> → <span class="badge text-bg-secondary">已挂起' \
+        in page  # the history says it in words
     claim = client.post(f"/tasks/{task.id}/claim")
     assert claim.status_code == 409 and "此流程已挂起或已结束" in text(claim)
     assert the_task(session).assignee_id is None
@@ -77,6 +79,7 @@ def test_participants_see_named_data_and_local_times(client, login, session, wor
     data = page[page.index("data-summary"):page.index("</dl>", page.index("data-summary"))]
     assert "交办日期" in data and "2023-10-31" in data
     assert "committee_group" not in data and "reminded" not in data and "plan_deadline" not in data
+    assert "committee_group" not in page  # nor in the history's start event
     client.post("/logout")
     login("boss")
     page = text(client.get(f"/instances/{instance.id}"))
