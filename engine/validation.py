@@ -136,6 +136,18 @@ def check_fields(schema: dict, clean: dict) -> None:
                                errors={k: "unknown" for k in unknown})
 
 
+def draft_read_only(forms: dict, task_row, task_data: dict, draft: dict) -> dict:
+    """A copy of `draft` whose read-only answers are the task's (as a submission's are, see
+    keep_read_only): InvalidInput when its rows cannot be told apart or were added or removed
+    against the form. A draft carries no answer the form would not let its user change."""
+    clean = json_safe(draft)
+    schema = (forms or {}).get(task_row.form_key) if task_row.form_key else None
+    if schema:
+        ui = (forms or {}).get(task_row.ui_form_key) if task_row.ui_form_key else None
+        keep_read_only(schema, ui if isinstance(ui, dict) else {}, clean, task_data)
+    return clean
+
+
 def validate_submission(forms: dict, task_row, spiff_task, data: dict) -> dict:
     """JSON-safe, schema-checked data for this task, or InvalidInput naming each bad field."""
     try:

@@ -86,7 +86,12 @@ def submit(task_id: int):
     if request.form.get("_action") == "draft":
         if kit.unreadable() or kit.too_long_for_draft():
             return _render(page, kit, 422)
-        tasks.save_draft(session, task_id, kit.partial_data(), current_user)
+        try:
+            tasks.save_draft(session, task_id, kit.partial_data(), current_user)
+        except InvalidInput as exc:  # rows that are not the task's (the page always sends the task's)
+            session.rollback()
+            kit.add_errors(exc.errors)
+            return _render(page, kit, 422)
         session.commit()
         flash(_("Your draft was saved."), "success")
         return redirect(url_for("tasks.show", task_id=task_id))

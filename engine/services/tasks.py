@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, exists, or_, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit, clock, connectors, repository, runtime, serializer, validation
+from engine import audit, clock, connectors, repository, runtime, validation
 from engine.errors import (
     Conflict,
     InstanceFrozen,
@@ -229,7 +229,8 @@ def save_draft(session: Session, task_id: int, data: dict, actor: User) -> Human
         raise PermissionDenied("This task is not yours.", task=task.title)
     if not isinstance(data, dict):
         raise InvalidInput("A draft must be an object.")
-    task.draft = serializer.json_safe(data)
+    forms = repository.forms_of(session, task.instance.process_version_id)
+    task.draft = validation.draft_read_only(forms, task, load_task_context(session, task), data)
     task.draft_saved_at = clock.now()
     session.flush()
     audit.record(session, "task_draft_saved", actor, instance=task.instance, task_guid=task.task_guid,

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock, repository, runtime, serializer, validation
-from engine.errors import PermissionDenied
+from engine.errors import InvalidInput, PermissionDenied
 from engine.labels import Labels
 from engine.labels import for_version as version_labels
 from engine.models import (
@@ -154,6 +154,16 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
     return steps
 
 
+def _draft(session: Session, task: HumanTask, instance: ProcessInstance, context: dict) -> dict:
+    """The saved draft, with the task's own read-only answers; the task's data instead when the
+    draft's rows no longer match the task's (a draft saved by an older release, or by a script)."""
+    try:
+        return validation.draft_read_only(repository.forms_of(session, instance.process_version_id), task, context,
+                                          task.draft)
+    except InvalidInput:
+        return context
+
+
 def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     task = get_task(session, task_id)
     instance = task.instance
@@ -165,7 +175,7 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     if is_open:
         workflow = repository.peek(session, instance)
         context = serializer.json_safe(runtime.find_task(workflow, task.task_guid).data)
-    values = dict(task.draft) if is_open and task.draft else (task.submitted or context)
+    values = _draft(session, task, instance, context) if is_open and task.draft else (task.submitted or context)
     workable = is_open and instance.status in WORKABLE  # a suspended process is frozen until resumed
     can_work = workable and can_work_on(session, task, user)
     can_claim = workable and task.assignee_id is None and not user.is_auditor and is_candidate(session, task, user)

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import forms
 from engine import bpmn, clock
@@ -117,3 +117,21 @@ def test_a_department_keeps_every_issued_problem_in_its_plan(client, login, sess
         assert read(session, select(HumanTask.state).where(HumanTask.id == issued_plan)) == "open"
     assert client.post(f"/tasks/{issued_plan}", data=reworded).status_code == 302  # the problem is not an answer
     assert stored_targets(session, issued_plan) == [("问题一", "目标一\n"), ("问题二", "目标二"), ("问题三", "目标三")]
+
+
+def test_a_draft_cannot_lock_the_plan_with_rows_that_are_not_the_tasks(client, login, session, issued_plan):
+    login("edu")
+    every = {"plan_summary": "成立整改领导小组，逐条落实。", "plan_items-__rows": "1",
+             **row(0, "措施一", 0), **row(1, "措施二", 1), **row(2, "措施三", 2)}
+    crafted = {k: v for k, v in every.items() if k != "plan_items-1-__row"}  # a row that is not the task's
+    crafted["_action"] = "draft"
+    refused = client.post(f"/tasks/{issued_plan}", data=crafted)
+    assert refused.status_code == 422
+    assert read(session, select(HumanTask.draft).where(HumanTask.id == issued_plan)) is None
+    # a draft an older release kept with a reworded problem: the page shows the task's problem again
+    session.execute(update(HumanTask).where(HumanTask.id == issued_plan).values(draft={
+        "plan_summary": "旧草稿", "plan_items": [{"problem": "改写的问题", "measures": "措施一"}]}))
+    session.commit()
+    page = text(client.get(f"/tasks/{issued_plan}"))
+    assert "改写的问题" not in page and 'value="问题一"' in page
+    assert client.post(f"/tasks/{issued_plan}", data={**every, "_action": "submit"}).status_code == 302
