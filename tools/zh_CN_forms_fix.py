@@ -31,4 +31,5 @@ ZH_FORMS_FIX: dict[str, str] = {
     "Tick those shown": "选中筛出的",
     "Untick those shown": "取消筛出的",
     "%(n)s ticked": "已选 %(n)s 项",
+    "“{name}” is larger than {size}; choose a smaller file.": "“{name}”超过 {size}，请选择较小的文件。",
 }

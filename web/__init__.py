@@ -91,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["json_text"] = lambda value, indent=None: json.dumps(value, ensure_ascii=False, indent=indent)
     app.jinja_env.filters["local_moment"] = display.local_moment
     app.jinja_env.filters["named_only"] = display.named_only
+    app.jinja_env.globals["ATTACHMENT_MAX_SIZE"] = app.config["ATTACHMENT_MAX_SIZE"]  # for the file pickers
     app.jinja_env.globals.update(named_key=display.named_key, colon=display.colon,
                                  list_separator=display.list_separator, element_type=process_admin.element_type)
     errors.register(app)

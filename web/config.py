@@ -8,6 +8,7 @@ from pathlib import Path
 from web import rate_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+UPLOADS_AT_ONCE = 5  # files at their full size that one task form may send together
 
 
 def default_database_url(instance_path: str) -> str:
@@ -60,7 +61,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": True,  # explicit: the limiter otherwise keeps the last app's setting
     }
     config.update(overrides or {})
-    config.setdefault("MAX_CONTENT_LENGTH", config["ATTACHMENT_MAX_SIZE"] + 1024 * 1024)
+    # a task form may send several files at their limit at once (the public form has its own, lower cap)
+    config.setdefault("MAX_CONTENT_LENGTH", UPLOADS_AT_ONCE * config["ATTACHMENT_MAX_SIZE"] + 1024 * 1024)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance_path)
     for key, value in rate_store.storage_config(config["DATABASE_URL"], config["SECRET_KEY"]).items():

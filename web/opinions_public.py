@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -20,6 +20,12 @@ from web.errors import user_message
 
 bp = Blueprint("opinions_public", __name__)
 bp.after_request(kit.protect)
+
+
+@bp.before_request
+def public_cap() -> None:
+    """No account needed here: a body is at most the photos a citizen may send (not a task form's files)."""
+    request.max_content_length = opinions.MAX_PHOTOS * current_app.config["OPINION_PHOTO_MAX_SIZE"] + 1024 * 1024
 bp.context_processor(kit.labels)
 
 

@@ -7,6 +7,8 @@
 //  - [data-choice-tools]: a long list of check boxes: [data-choice-filter] shows the choices whose
 //    label has the text typed, [data-choice-all]/[data-choice-none] tick or untick those shown,
 //    [data-choice-count] says how many are ticked (its data-template, with {n}).
+//  - input[type=file][data-max-size]: a file larger than that is refused at once (named with
+//    data-too-large, {name}), before the whole form is sent and the server has to refuse it.
 (function () {
   "use strict";
 
@@ -119,7 +121,20 @@
     countChoices(tools);
     refresh();
   });
+  function checkFileSizes(input) {
+    var max = Number(input.getAttribute("data-max-size"));
+    var big = Array.prototype.filter.call(input.files || [], function (file) { return file.size > max; });
+    var feedback = input.parentNode.querySelector("[data-file-feedback]");
+    if (big.length) {
+      feedback.textContent = input.getAttribute("data-too-large").split("{name}").join(big[0].name);
+      input.value = "";
+    }
+    feedback.hidden = big.length === 0;
+    input.classList.toggle("is-invalid", big.length > 0);
+  }
+
   document.addEventListener("change", function (event) {
+    if (event.target.matches("input[type=file][data-max-size]")) checkFileSizes(event.target);
     var tools = event.target.closest("fieldset") && event.target.closest("fieldset").querySelector("[data-choice-tools]");
     if (tools) countChoices(tools);
     refresh();

@@ -1,5 +1,6 @@
-"""A long list of check boxes (the meeting's deputies) in real Chromium: filtered by what is typed,
-the ones shown ticked at once, the count of ticked ones kept up to date, and what was ticked sent."""
+"""What the form script does for long lists and large files, in real Chromium: a long list of check
+boxes (the meeting's deputies) filtered by what is typed, the ones shown ticked at once, the count of
+ticked ones kept up to date and what was ticked sent; a file over its field's limit refused at once."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -46,3 +47,22 @@ def test_a_delegation_is_ticked_through_the_filter(open_page, session, make_user
     submitted = session.get(HumanTask, task_id).submitted
     session.commit()
     assert sorted(submitted["deputies"]) == sorted(["d城关1"] + [f"d女埠{i}" for i in range(1, 8)])
+
+
+def test_a_file_over_the_fields_limit_is_refused_before_sending(open_page, session, make_user):
+    processes.deploy(session, bundle("form_fixes"), None, form_checker=forms.check_bundle_form)
+    office = make_user("office", groups=["评议办"], password=PASSWORD)
+    make_user("investigator", groups=["调查组"], password=PASSWORD)
+    instance = instances.start_instance(session, "report", office, {"year": 2024})
+    task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
+    session.commit()
+
+    page = open_page(PHONE)
+    login(page, "investigator")
+    page.goto(f"/tasks/{task_id}")
+    picker = page.locator('input[name="evidence__upload"]')
+    picker.set_input_files([{"name": "大.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"1" * 5000}])
+    expect(page.locator("[data-file-feedback]").first).to_have_text("“大.pdf”超过 4 KB，请选择较小的文件。")
+    assert picker.evaluate("input => input.files.length") == 0  # nothing left to send
+    picker.set_input_files([{"name": "小.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"1" * 500}])
+    expect(page.locator("[data-file-feedback]").first).to_be_hidden()
