@@ -81,5 +81,7 @@ class HumanTaskCandidate(Base):
     human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
+    # added when the task was reassigned to this user (not by the model): goes when it is reassigned on
+    by_reassign: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     task: Mapped[HumanTask] = relationship(back_populates="candidates")

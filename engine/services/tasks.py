@@ -138,8 +138,10 @@ def reassign(session: Session, task_id: int, to_username: str, actor: User, reas
             raise InvalidInput(f"{target.display_name} is not a candidate for this task.",
                                errors={"assignee": "not_candidate"})
     before = task.assignee.username if task.assignee else None
+    for earlier in [c for c in task.candidates if c.by_reassign and c.user_id != target.id]:
+        task.candidates.remove(earlier)  # an earlier holder by reassignment keeps no access to it
     if not is_candidate(session, task, target):
-        task.candidates.append(HumanTaskCandidate(user_id=target.id))
+        task.candidates.append(HumanTaskCandidate(user_id=target.id, by_reassign=True))
     task.assignee_id = target.id
     session.flush()
     session.refresh(task)

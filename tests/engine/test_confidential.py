@@ -65,3 +65,16 @@ def test_the_department_does_not_see_the_groups_confidential_record(session, inq
     office_page = views.instance_page(session, instance.id, people["office"])  # the whole instance
     assert any(e.event.task_guid == talks.task_guid for e in office_page.history)
     assert session.scalar(select(Attachment.id)) == record.id
+
+
+def test_a_confidential_task_handed_to_the_department_and_back_is_closed_to_it_again(session, inquiry, admin):
+    instance, people = inquiry
+    tasks.complete_task(session, step(session, instance, "self_check").id, {"summary": "自查完毕"}, people["edu"])
+    talks = step(session, instance, "talks")
+    tasks.reassign(session, talks.id, "edu", admin, "误转")
+    assert views.task_page(session, talks.id, people["edu"]).task.id == talks.id  # while it holds it
+    tasks.reassign(session, talks.id, "investigator", admin, "转回调查组")
+    assert talks.id in instance_view(session, instance.id, people["edu"]).hidden
+    with pytest.raises(PermissionDenied):
+        views.task_page(session, talks.id, people["edu"])
+    assert views.task_page(session, talks.id, people["group"]).can_work
