@@ -155,13 +155,19 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
 
 
 def _draft(session: Session, task: HumanTask, instance: ProcessInstance, context: dict) -> dict:
-    """The saved draft, with the task's own read-only answers; the task's data instead when the
-    draft's rows no longer match the task's (a draft saved by an older release, or by a script)."""
+    """The saved draft, with the task's own read-only answers. A group whose rows no longer match the
+    task's (a draft saved by an older release, or by a script) shows the task's rows instead; the
+    draft's other answers stay."""
+    forms = repository.forms_of(session, instance.process_version_id)
     try:
-        return validation.draft_read_only(repository.forms_of(session, instance.process_version_id), task, context,
-                                          task.draft)
-    except InvalidInput:
-        return context
+        return validation.draft_read_only(forms, task, context, task.draft)
+    except InvalidInput as exc:
+        stale = {path.split(".")[0] for path in exc.errors}
+        draft = {**task.draft, **{key: context[key] for key in stale if key in context}}
+        try:
+            return validation.draft_read_only(forms, task, context, draft)
+        except InvalidInput:
+            return context
 
 
 def task_page(session: Session, task_id: int, user: User) -> TaskPage:
