@@ -5,7 +5,7 @@ through the service operation `public.publish` (engine/services/public_operation
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -58,8 +58,8 @@ def _body(form: PublishForm) -> dict:
 @bp.get("/")
 @login_required
 def index():
-    if not current_user.is_auditor:  # auditors read the list (and withdrawn texts in the audit log)
-        require_staff(current_user, "manage publications")
+    if not publications.may_read_list(current_user):  # auditors read it (withdrawn texts: in the audit log)
+        abort(403)
     return render_template("publications/index.html", items=publications.recent(get_session()))
 
 

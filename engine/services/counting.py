@@ -57,11 +57,20 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
     return row
 
 
-def tellers_agree(session: Session, ballot: Ballot) -> bool | None:
+def _paper_entries(session: Session, ballot: Ballot) -> list[PaperCount]:
+    return list(session.scalars(select(PaperCount).where(PaperCount.ballot_id == ballot.id).order_by(PaperCount.id)))
+
+
+def _agreement(entries: list[PaperCount]) -> bool | None:
     """None while fewer than two tellers have counted; then whether every count is the same."""
-    entries = [(e.issued, e.returned, e.counts) for e in
-               session.scalars(select(PaperCount).where(PaperCount.ballot_id == ballot.id))]
-    return None if len(entries) < 2 else all(entry == entries[0] for entry in entries[1:])
+    if len(entries) < 2:
+        return None
+    first = entries[0]
+    return all((e.issued, e.returned, e.counts) == (first.issued, first.returned, first.counts) for e in entries[1:])
+
+
+def tellers_agree(session: Session, ballot: Ballot) -> bool | None:
+    return _agreement(_paper_entries(session, ballot))
 
 
 def record_paper_ballot(session: Session, public_id: str, teller: User, voter_group: str, choice: str) -> None:
@@ -112,15 +121,15 @@ def issue_paper_to(session: Session, public_id: str, actor: User, user_ids: list
 
 
 def _agreed_paper(session: Session, ballot: Ballot) -> PaperCount | None:
-    entries = list(session.scalars(select(PaperCount).where(PaperCount.ballot_id == ballot.id)))
+    entries = _paper_entries(session, ballot)
     if not entries:
         return None
-    if len(entries) < 2:
+    agree = _agreement(entries)
+    if agree is None:
         raise Conflict("Two tellers must enter the paper count before the vote closes.", reason="two_tellers")
-    first = entries[0]
-    if any((e.issued, e.returned, e.counts) != (first.issued, first.returned, first.counts) for e in entries[1:]):
+    if not agree:
         raise Conflict("The tellers' counts differ; they must count again.", reason="tellers_differ")
-    return first
+    return entries[0]
 
 
 def close_ballot(session: Session, public_id: str, actor: User | None, *, present: int | None = None) -> Ballot:

@@ -74,8 +74,10 @@ _BRANCH_TASKS = (select(HumanTask.id, HumanTask.branch, HumanTask.branch_label, 
 
 
 def branch_grid(session: Session, instance_id: int, view: InstanceView,
-                step_name: Callable[[str], str | None] = lambda element: None) -> Grid | None:
-    """The branches `view` sees, step by step, a row per label; None when the instance has no branches."""
+                step_name: Callable[[str], str | None] = lambda element: None,
+                nobody: dict[int, list[str]] | None = None) -> Grid | None:
+    """The branches `view` sees, step by step, a row per label; None when the instance has no branches.
+    `nobody`: nobody_can_take's answer when the caller has it already."""
     now = clock.now()
     found = session.execute(_BRANCH_TASKS.where(HumanTask.instance_id == instance_id,
                                                 HumanTask.branch.is_not(None)).order_by(HumanTask.id)).all()
@@ -94,7 +96,7 @@ def branch_grid(session: Session, instance_id: int, view: InstanceView,
                                    rounds=earlier.rounds + 1 if earlier else 1)
     if not rows:
         return None
-    nobody = nobody_can_take(session, instance_id, view)
+    nobody = nobody_can_take(session, instance_id, view) if nobody is None else nobody
     for row in rows.values():
         for cell in row.cells.values():
             cell.nobody = cell.task_id in nobody

@@ -42,6 +42,11 @@ def may_publish(user: User | None) -> bool:
     return is_staff(user)
 
 
+def may_read_list(user: User | None) -> bool:
+    """The office's list of publications (withdrawn ones too): the office, and auditors reading."""
+    return is_staff(user) or bool(user is not None and user.is_active and user.is_auditor)
+
+
 def _body(kind: str, body) -> dict:
     if kind == "other" and isinstance(body, str):
         body = {"text": body}

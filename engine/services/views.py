@@ -208,12 +208,12 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
     data = task_data(session, instance) if view.whole else {}
     seen = _seen_tasks(session, instance.id, view)
     labels = version_labels(session, instance.version)
+    nobody = progress.nobody_can_take(session, instance.id, view) if open_tasks else {}
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,
                         files=files(session, instance.id, seen), history=history(session, instance.id, seen),
-                        labels=labels, whole=view.whole,
-                        grid=progress.branch_grid(session, instance.id, view, labels.elements.get),
-                        nobody=progress.nobody_can_take(session, instance.id, view) if open_tasks else {})
+                        labels=labels, whole=view.whole, nobody=nobody,
+                        grid=progress.branch_grid(session, instance.id, view, labels.elements.get, nobody))
 
 
 def progress_of(session: Session, instance_id: int, user: User) -> tuple[ProcessInstance, progress.Grid | None]:

@@ -17,16 +17,21 @@ except ImportError:  # no Playwright: the `browser` fixture skips (or fails when
     expect = None
 
 
-def test_a_delegation_is_ticked_through_the_filter(open_page, session, make_user, admin):
-    processes.deploy(session, bundle("long_choices"), admin, form_checker=forms.check_bundle_form)
-    clerk = make_user("clerk", password=PASSWORD)
-    instance = instances.start_instance(session, "pick", clerk, {})
+def open_first_task(open_page, session, folder: str, process_id: str, starter, data: dict, username: str):
+    """Deploy a test bundle, start its process and open its first task at phone width as `username`."""
+    processes.deploy(session, bundle(folder), None, form_checker=forms.check_bundle_form)
+    instance = instances.start_instance(session, process_id, starter, data)
     task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
     session.commit()
-
     page = open_page(PHONE)
-    login(page, "clerk")
+    login(page, username)
     page.goto(f"/tasks/{task_id}")
+    return page, task_id
+
+
+def test_a_delegation_is_ticked_through_the_filter(open_page, session, make_user):
+    clerk = make_user("clerk", password=PASSWORD)
+    page, task_id = open_first_task(open_page, session, "long_choices", "pick", clerk, {}, "clerk")
     count = page.locator("[data-choice-count]")
     expect(count).to_have_text("已选 0 项")
     page.locator("[data-choice-filter]").fill("女埠")
@@ -50,16 +55,9 @@ def test_a_delegation_is_ticked_through_the_filter(open_page, session, make_user
 
 
 def test_a_file_over_the_fields_limit_is_refused_before_sending(open_page, session, make_user):
-    processes.deploy(session, bundle("form_fixes"), None, form_checker=forms.check_bundle_form)
     office = make_user("office", groups=["评议办"], password=PASSWORD)
     make_user("investigator", groups=["调查组"], password=PASSWORD)
-    instance = instances.start_instance(session, "report", office, {"year": 2024})
-    task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
-    session.commit()
-
-    page = open_page(PHONE)
-    login(page, "investigator")
-    page.goto(f"/tasks/{task_id}")
+    page, _task_id = open_first_task(open_page, session, "form_fixes", "report", office, {"year": 2024}, "investigator")
     picker = page.locator('input[name="evidence__upload"]')
     picker.set_input_files([{"name": "大.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"1" * 5000}])
     expect(page.locator("[data-file-feedback]").first).to_have_text("“大.pdf”超过 4 KB，请选择较小的文件。")

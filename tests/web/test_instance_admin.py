@@ -27,6 +27,11 @@ def test_reassigning_to_an_unknown_or_unfit_account_says_so(client, login, sessi
         response = client.post(url, data={"username": username, "reason": "人员调整"}, follow_redirects=True)
         assert response.status_code == 200 and said in text(response)
         assert response.request.path == f"/instances/{task.instance_id}"
+    client.post("/logout")
+    login("office")  # neither an administrator nor the holder: the service refuses
+    assert client.post(url, data={"username": "dept2", "reason": "人员调整"}).status_code == 403
+    client.post("/logout")
+    login("boss")
     response = client.post(url, data={"username": "dept2", "reason": ""}, follow_redirects=True)
     assert "请填写理由" in text(response)
     assert the_task(session).assignee_id is None  # nothing changed by the refusals
