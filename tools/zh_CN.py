@@ -14,6 +14,11 @@ from zh_CN_admin import ZH_ADMIN
 from zh_CN_audit import ZH_AUDIT
 from zh_CN_ballots import ZH_BALLOTS
 from zh_CN_evaluation import ZH_EVALUATION
+from zh_CN_fix_history import ZH_FIX_HISTORY
+from zh_CN_fix_public_safety import ZH_FIX_PUBLIC_SAFETY
+from zh_CN_fix_rectify import ZH_FIX_RECTIFY
+from zh_CN_fix_votes import ZH_FIX_VOTES
+from zh_CN_fix_year import ZH_FIX_YEAR
 from zh_CN_forms_fix import ZH_FORMS_FIX
 from zh_CN_models_fix import ZH_MODELS_FIX
 from zh_CN_org import ZH_ORG
@@ -421,6 +426,11 @@ ZH.update(ZH_PROGRESS)
 ZH.update(ZH_ADMIN)
 ZH.update(ZH_AUDIT)
 ZH.update(ZH_FORMS_FIX)
+ZH.update(ZH_FIX_VOTES)
+ZH.update(ZH_FIX_HISTORY)
+ZH.update(ZH_FIX_PUBLIC_SAFETY)
+ZH.update(ZH_FIX_YEAR)
+ZH.update(ZH_FIX_RECTIFY)
 ZH.update(ZH_MODELS_FIX)
 
 

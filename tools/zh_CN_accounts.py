@@ -114,4 +114,8 @@ ZH_ACCOUNTS = {
     "For a phone lost or a computer left signed in: the password stays.": "用于手机丢失或电脑未退出的情况，密码不变。",
     "An administrator (%(admin)s) gave your account an API token: “%(name)s”.":
         "管理员（%(admin)s）为您的账号生成了 API 令牌“%(name)s”。",
+    "The password must not contain your user name.": "密码不能包含您的用户名。",
+    "This password is too easy to guess (a common word, digits only, a date or a simple pattern such as 12345678 or "
+    "qwerty). Please choose another.":
+        "此密码太容易被猜到（常用词、纯数字、日期或 12345678、qwerty 之类的简单规律），请换一个。",
 }

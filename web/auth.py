@@ -134,8 +134,14 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _user_key() -> str:
+    """Per account (checked before the sign-in requirement: an anonymous request counts by address)."""
+    return f"password|{getattr(current_user, 'id', None) or get_remote_address()}"
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_user_key)  # guessing the current one
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -149,6 +155,12 @@ def password():
                 form.old_password.errors.append(_("The current password is wrong."))
             elif exc.errors.get("new_password") == "same":
                 form.new_password.errors.append(_("Choose a password other than the current one."))
+            elif exc.errors.get("new_password") == "contains_name":
+                form.new_password.errors.append(_("The password must not contain your user name."))
+            elif exc.errors.get("new_password") == "common":
+                form.new_password.errors.append(_("This password is too easy to guess (a common word, digits only, "
+                                                  "a date or a simple pattern such as 12345678 or qwerty). "
+                                                  "Please choose another."))
             else:
                 form.new_password.errors.append(_("The new password is too short."))
         else:

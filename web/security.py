@@ -10,7 +10,7 @@ EMBEDDABLE = frozenset({"public"})  # the public notices may be shown inside the
 
 def safe_next(target: str | None, default: str = "inbox.index") -> str:
     """A local path to go to after sign-in or a switch; anything else goes to `default`."""
-    if target:
+    if target and not any(ord(c) < 0x20 or ord(c) == 0x7f for c in target):  # urlsplit drops tabs and line breaks
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
                 and "\\" not in target:

@@ -32,6 +32,42 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Words people reach for first, in the forms they are typed (digits around them do not help: "admin2026")
+COMMON_WORDS = frozenset({
+    "password", "passw0rd", "pass", "admin", "administrator", "root", "welcome", "letmein", "iloveyou",
+    "woaini", "woaini1314", "qwerty", "qwertyuiop", "asdfgh", "zxcvbn", "abc", "abcd", "changeme", "default",
+    "pingyi", "renda", "rendachangwei", "test", "guest", "user", "china", "zhongguo", "huawei", "wechat",
+})
+KEYBOARD_RUNS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+                 "1234567890", "0987654321", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _simple_pattern(text: str) -> bool:
+    """One character repeated, a short unit repeated ("abcabcabc", "12121212"), a run of consecutive
+    characters ("12345678", "87654321") or a keyboard run ("qwertyui", "1qaz2wsx")."""
+    for size in range(1, 5):
+        if len(text) % size == 0 and text == text[:size] * (len(text) // size):
+            return True
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    if steps in ({1}, {-1}):
+        return True
+    return any(text in run or text in run[::-1] for run in KEYBOARD_RUNS)
+
+
+def password_weakness(password: str, username: str) -> str | None:
+    """Why a password its holder chose is too easy to guess ("contains_name", "common"), or None. The
+    length rule is `hash_password`'s; these refuse what is tried first: the user name, the words everyone
+    uses, with digits around them, and simple patterns."""
+    text = unicodedata.normalize("NFKC", password).lower()
+    name = unicodedata.normalize("NFKC", username or "").lower()
+    if len(name) >= 3 and name in text:
+        return "contains_name"
+    core = text.strip("0123456789!@#$%^&*.,_-+=~ ")
+    if not core or core in COMMON_WORDS or _simple_pattern(text) or _simple_pattern(core):
+        return "common"
+    return None
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -106,6 +142,8 @@ def set_password(session: Session, user: User, new_password: str, actor: User | 
             raise InvalidInput("The current password is wrong.", errors={"old_password": "wrong"}) from None
         if new_password == old_password:  # a temporary password others saw must not become one's own
             raise InvalidInput("The new password is the current one.", errors={"new_password": "same"})
+    if len(new_password) >= MIN_PASSWORD and (weakness := password_weakness(new_password, user.username)):
+        raise InvalidInput("The new password is too easy to guess.", errors={"new_password": weakness})
     user.password_hash = hash_password(new_password)
     if actor is not None and actor.id == user.id:
         user.must_change_password = False  # their own now, not one an administrator gave

@@ -204,3 +204,13 @@ def test_signing_in_is_remembered(session, people):
     assert office.last_login_at is None
     users.signed_in(session, office)
     assert office.last_login_at is not None
+
+
+def test_what_makes_a_chosen_password_easy_to_guess():
+    weak = {"12345678": "common", "87654321": "common", "abcabcabc": "common", "1qaz2wsx": "common",
+            "woaini1314": "common", "Admin2026!": "common", "19800101": "common", "zhangwei88": "contains_name",
+            "ZHANGWEI-pass": "contains_name"}
+    for password, reason in weak.items():
+        assert users.password_weakness(password, "zhangwei") == reason, password
+    for fine in ("river-lantern-42", "demo-pass-123", "我的密码很安全2026", "Tr0ub4dor&3"):
+        assert users.password_weakness(fine, "zhangwei") is None, fine

@@ -85,8 +85,8 @@ def test_a_new_account_gets_a_temporary_password_shown_once_and_replaced_at_the_
     kept = holder.post("/password", data={"old_password": password, "new_password": password, "repeat": password})
     assert kept.status_code == 200 and "请设置一个与当前密码不同的密码" in text(kept)  # others saw the temporary one
     changed = holder.post("/password?next=/?tab%3Dgroup", data={"old_password": password,
-                                                               "new_password": "zhang-own-pass",
-                                                               "repeat": "zhang-own-pass"})
+                                                               "new_password": "lotus-own-pass",
+                                                               "repeat": "lotus-own-pass"})
     assert changed.status_code == 302 and changed.headers["Location"] == "/?tab=group"
     assert holder.get("/").status_code == 200
 

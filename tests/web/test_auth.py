@@ -249,3 +249,40 @@ def test_the_chosen_language_follows_the_user_to_their_next_sign_in(client, logi
     assert laptop.post("/login", data={"username": "office", "password": PASSWORD}).status_code == 302
     inbox = laptop.get("/")
     assert inbox.status_code == 200 and '<html lang="en">' in inbox.get_data(as_text=True)
+
+
+def test_a_next_with_a_line_break_goes_home_not_to_an_error(client, session, make_user):
+    make_user("office", password=PASSWORD)
+    session.commit()
+    response = client.post("/login?next=/x%0d%0ay", data={"username": "office", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/lang/en?next=/x%0ay").headers["Location"] == "/"
+    assert client.get("/login?next=/tasks/1%09").headers["Location"] == "/"
+
+
+def test_a_chosen_password_easy_to_guess_is_refused_with_the_reason(client, login, make_user):
+    make_user("member3", password=PASSWORD)
+    login("member3")
+    for weak, reason in (("12345678", "太容易被猜到"), ("Member3member3", "不能包含您的用户名"),
+                         ("password2026", "太容易被猜到"), ("qwertyuiop", "太容易被猜到")):
+        page = client.post("/password", data={"old_password": PASSWORD, "new_password": weak, "repeat": weak})
+        assert page.status_code == 200 and reason in page.get_data(as_text=True), weak
+    assert login("member3").status_code == 302  # still the old password
+    done = client.post("/password", data={"old_password": PASSWORD, "new_password": "river-lantern-42",
+                                          "repeat": "river-lantern-42"})
+    assert done.status_code == 302
+
+
+def test_guessing_the_current_password_is_limited(database_url, sessions, session, make_user, tmp_path):
+    make_user("office", password=PASSWORD)
+    session.commit()
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "ATTACHMENTS_DIR": str(tmp_path)})
+    try:
+        client = app.test_client()
+        assert client.post("/login", data={"username": "office", "password": PASSWORD}).status_code == 302
+        codes = [client.post("/password", data={"old_password": f"guess-{n}", "new_password": "river-lantern-42",
+                                                "repeat": "river-lantern-42"}).status_code for n in range(11)]
+        assert codes[:10] == [200] * 10 and codes[10] == 429
+    finally:
+        app.extensions["pingyi.engine"].dispose()

@@ -1,0 +1,4 @@
+"""Chinese for this round of fixes (history)."""
+
+ZH_FIX_HISTORY: dict[str, str] = {
+}
