@@ -223,4 +223,10 @@ ZH_MODELS_FIX: dict[str, str] = {
     "Invalid \\escape": "无效的转义符",
     "Invalid \\uXXXX escape": "无效的 \\uXXXX 转义",
     "Extra data": "末尾有多余内容",
+    "Deploying it also gives new versions to: %(processes)s.": "部署时也会为以下流程生成新版本：%(processes)s。",
+    "This form is also used by other processes; deploying a change to it gives each of them a new version too:":
+        "其他流程也使用此表单；部署修改后，这些流程也都会生成新版本：",
+    "The changed forms are also used by other processes, which got new versions: %(versions)s.":
+        "修改的表单也被其他流程使用，它们已生成新版本：%(versions)s。",
+    "%(process)s version %(n)s": "%(process)s 第 %(n)s 版",
 }

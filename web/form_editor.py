@@ -15,6 +15,7 @@ from engine import validation
 from engine.services import drafts
 from engine.services.views import FormSpec
 from web.db import get_session
+from web.display import list_separator
 from web.formkit import FormKit
 from web.model_problems import json_error, sentence
 from web.process_admin import require_admin
@@ -79,7 +80,8 @@ def edit(name: str):
     ui_text = request.form.get("ui", texts.get(ui_name, ""))
     problems, preview = check(name, schema_text, ui_name, ui_text)
     page = dict(name=name, ui_name=ui_name, process_id=process_id, schema_text=schema_text, ui_text=ui_text,
-                problems=problems, preview=preview, is_new=name not in texts)
+                problems=problems, preview=preview, is_new=name not in texts,
+                shared_with=drafts.form_users(session, name, process_id))
     if request.method == "GET":
         return render_template("models/form_edit.html", **page)
     if parse(schema_text, name)[1] or parse(ui_text, ui_name)[1] or not schema_text.strip():
@@ -89,6 +91,9 @@ def edit(name: str):
         drafts.save_form(session, process_id, ui_name, ui_text, current_user)
     session.commit()
     message = _("The form is saved in the draft of %(process)s; it deploys with the process.", process=process_id)
+    if page["shared_with"]:
+        message += " " + _("Deploying it also gives new versions to: %(processes)s.",
+                           processes=list_separator().join(title for _id, title in page["shared_with"]))
     if problems:
         message += " " + _("Deployment would still refuse it:") + " " + "; ".join(problems)
     flash(message, "warning" if problems else "success")

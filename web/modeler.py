@@ -16,6 +16,7 @@ from engine.models import Group
 from engine.services import ballots, drafts, processes
 from web.cli import FORM_CHECKS
 from web.db import get_session
+from web.display import list_separator
 from web.model_problems import as_dicts
 from web.modeler_labels import labels
 from web.process_admin import require_admin
@@ -162,15 +163,24 @@ def deploy(process_id: str):
         return _unreadable("deployed", process_id)
     session.commit()
     mine = next((r for r in results if r.process_id == process_id), None)
+    others = [r for r in results if r.is_new and r.process_id != process_id]
     if mine is not None and mine.is_new:
         flash(_("Version %(n)s of %(process)s is deployed; new instances start on it.", n=mine.version,
                 process=process_id), "success")
-    else:
+    if others:  # a form they share changed with this one
+        named = [_("%(process)s version %(n)s", process=_title(session, r.process_id), n=r.version) for r in others]
+        flash(_("The changed forms are also used by other processes, which got new versions: %(versions)s.",
+                versions=list_separator().join(named)), "info")
+    if not (mine is not None and mine.is_new) and not others:
         flash(_("Nothing changed: no new version was deployed."), "info")
     number = mine.version if mine is not None else None
     return jsonify({"deployed": True, "versions": {r.process_id: r.version for r in results if r.is_new},
                     "redirect": url_for("models.show", process_id=process_id, number=number)
                     if number else url_for("models.index")})
+
+
+def _title(session, process_id: str) -> str:
+    return processes.latest_version(session, process_id).name or process_id
 
 
 @bp.post("/<process_id>/discard")

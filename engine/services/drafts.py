@@ -73,6 +73,13 @@ def bundle_with(session: Session, draft: ProcessDraft) -> dict[str, bytes]:
     return files
 
 
+def form_users(session: Session, name: str, besides: str) -> list[tuple[str, str]]:
+    """(process id, name) of the other processes whose latest version uses the form `name`: a change
+    to it deploys them too, as new versions."""
+    return sorted((v.process_id, v.name or v.process_id) for v in processes.list_latest(session)
+                  if v.process_id != besides and name in (v.forms or {}))
+
+
 def form_texts(session: Session, process_id: str) -> dict[str, str]:
     """Every form file the draft's bundle holds, by file name (the draft's own versions first)."""
     forms = {PurePosixPath(n).name: c.decode("utf-8") for n, c in deployed_bundle(session).items()

@@ -251,3 +251,23 @@ def test_odd_input_is_refused_clearly_and_saves_nothing(client, login, world, se
     refused = client.post("/processes/upload", data={"file": (io.BytesIO(odd.encode()), "odd.bpmn")})
     assert refused.status_code == 422 and "a/b" in refused.get_data(as_text=True)
     assert rows(session, select(ProcessDraft.id)) == []
+
+
+def test_a_form_shared_by_another_process_says_so_and_its_deployment_names_both(client, login, world, session):
+    files = bundle("approval")
+    copy = APPROVAL.replace('id="approval" name="起草与审核"', 'id="approval_copy" name="复核副本"')
+    files["copy/copy.bpmn"] = copy.replace('bpmnElement="approval"', 'bpmnElement="approval_copy"').encode()
+    processes.deploy(session, files, None, form_checker=forms.check_bundle_form)
+    session.commit()
+    login("boss")
+    page = client.get("/processes/forms/review-schema.json?process=approval").get_data(as_text=True)
+    assert 'id="form-shared"' in page and "复核副本" in page
+    alone = client.get("/processes/forms/draft-schema.json?process=approval_copy").get_data(as_text=True)
+    assert "起草与审核" in alone  # the other way round too
+    schema = {"type": "object", "properties": {"approved": {"type": "boolean", "title": "通过"}}}
+    client.post("/processes/forms/review-schema.json?process=approval",
+                data={"schema": json.dumps(schema, ensure_ascii=False), "ui": "", "ui_name": ""})
+    deployed = post_xml(client, "/processes/approval/deploy", APPROVAL).get_json()
+    assert deployed["versions"] == {"approval": 2, "approval_copy": 2}
+    said = client.get(deployed["redirect"]).get_data(as_text=True)
+    assert "复核副本 第 2 版" in said
