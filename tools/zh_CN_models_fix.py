@@ -229,4 +229,18 @@ ZH_MODELS_FIX: dict[str, str] = {
     "The changed forms are also used by other processes, which got new versions: %(versions)s.":
         "修改的表单也被其他流程使用，它们已生成新版本：%(versions)s。",
     "%(process)s version %(n)s": "%(process)s 第 %(n)s 版",
+    "this is not Python: write the candidates in quotes, e.g. 'group:评议办', or a list such as "
+    "['user:zhangwei', 'group:评议办']":
+        "这不是有效的写法：候选人须加引号，例如 'group:评议办'，或写成列表 ['user:zhangwei', 'group:评议办']",
+    "this is not Python: write a date in quotes ('2026-12-01') or an expression such as add_days(plan_due, 30)":
+        "这不是有效的写法：日期须加引号（'2026-12-01'），或写成表达式，例如 add_days(plan_due, 30)",
+    "a comparison is written with ==, e.g. decision == 'pass'": "比较须用 ==，例如 decision == 'pass'",
+    "this is not valid Python: check the quotes, brackets and operators": "这不是有效的 Python 写法，请检查引号、括号和运算符",
+    "%(hint)s (you wrote: %(text)s)": "%(hint)s（现在写的是：%(text)s）",
+    "the template is not finished: every {{ needs its }} and every {%% if %%} or {%% for %%} its {%% endif %%} or "
+    "{%% endfor %%}": "模板没有写完整：每个 {{ 都要有对应的 }}，每个 {%% if %%} 或 {%% for %%} 都要有对应的 {%% endif %%} 或 "
+                      "{%% endfor %%}",
+    "unexpected '%(char)s': a value is written as {{ name }}, a tag as {%% if … %%}":
+        "此处不应出现“%(char)s”：取值写作 {{ 名称 }}，标签写作 {%% if … %%}",
+    "the template cannot be read (%(error)s)": "模板写法有误（%(error)s）",
 }

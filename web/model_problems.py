@@ -16,6 +16,7 @@ from functools import cache
 from flask_babel import gettext
 
 from engine.problems import TEMPLATES, TRANSLATED_PARAMS
+from web import expression_hints
 
 
 def N_(text: str) -> str:
@@ -184,7 +185,7 @@ def message(problem) -> str:
     code = getattr(problem, "code", "")
     if code not in TEMPLATES:
         return sentence(problem.message)
-    values = {"line": problem.line, **problem.params}
+    values = expression_hints.explain(code, {"line": problem.line, **problem.params})
     for name in TRANSLATED_PARAMS:
         if name in ("hint", "reason") and values.get(name):
             values[name] = gettext(values[name])

@@ -49,7 +49,7 @@ def test_modeler_problems_are_chinese_and_name_element_and_line(admin_client):
     assert problems["draft"]["line"] == line_of('<bpmn:userTask id="draft"', xml)
     admin_client.get("/lang/en")
     problems = {p["element_id"]: p for p in check(admin_client, xml)}
-    assert problems["gw"]["message"].startswith("condition of the flow to 'publish': SyntaxError")
+    assert problems["gw"]["message"].startswith("condition of the flow to 'publish': this is not valid Python")
     assert problems["draft"]["message"].startswith("title: ")
 
 
@@ -59,7 +59,7 @@ def test_modeler_problems_are_chinese_and_name_element_and_line(admin_client):
     ('<bpmn:endEvent id="end">', '<bpmn:userTask id="review"/><bpmn:endEvent id="end">', "review",
      "标识“review”被多个元素使用；每个元素须有自己的标识"),
     ("<spiffworkflow:instructionsForEndUser>请为", "<spiffworkflow:preScript>x = = 1</spiffworkflow:preScript>"
-     "<spiffworkflow:instructionsForEndUser>请为", "draft", "前置脚本：SyntaxError"),
+     "<spiffworkflow:instructionsForEndUser>请为", "draft", "前置脚本：这不是有效的 Python 写法"),
     ("<bpmn:script>published = True</bpmn:script>", "<bpmn:script>published = True</bpmn:script>"
      "<bpmn:extensionElements/>", "publish", "此处不允许出现元素 extensionElements"),
 ])
@@ -67,6 +67,26 @@ def test_each_kind_of_model_problem_is_translated(admin_client, old, new, elemen
     [problem] = check(admin_client, APPROVAL.replace(old, new))
     assert problem["element_id"] == element and problem["message"].startswith(expected)
     assert problem["file"] == "approval/approval.bpmn"
+
+
+@pytest.mark.parametrize(("prop", "value", "expected"), [
+    ("candidates", "group:评议办", "属性 candidates：这不是有效的写法：候选人须加引号，例如 'group:评议办'"),
+    ("dueAt", "2026-12-01", "属性 dueAt：这不是有效的写法：日期须加引号（'2026-12-01'）"),
+])
+def test_the_usual_expression_mistakes_are_explained(admin_client, prop, value, expected):
+    priority = '<spiffworkflow:property name="priority" value="2"/>'
+    [problem] = check(admin_client, APPROVAL.replace(
+        priority, priority + f'<spiffworkflow:property name="{prop}" value="{value}"/>'))
+    assert problem["message"].startswith(expected) and f"（现在写的是：{value}）" in problem["message"]
+
+
+def test_a_condition_with_one_equals_sign_and_a_broken_title_are_explained(admin_client):
+    priority = '<spiffworkflow:property name="priority" value="2"/>'
+    xml = APPROVAL.replace("approved == True", "approved = True").replace(
+        priority, priority + '<spiffworkflow:property name="title" value="起草{{ year"/>')
+    problems = {p["element_id"]: p["message"] for p in check(admin_client, xml)}
+    assert problems["gw"].startswith("通向“publish”的连线条件：比较须用 ==")
+    assert problems["draft"].startswith("任务标题：模板没有写完整：每个 {{ 都要有对应的 }}")
 
 
 def test_malformed_xml_from_the_editor_names_the_real_file(admin_client):
