@@ -243,4 +243,14 @@ ZH_MODELS_FIX: dict[str, str] = {
     "unexpected '%(char)s': a value is written as {{ name }}, a tag as {%% if … %%}":
         "此处不应出现“%(char)s”：取值写作 {{ 名称 }}，标签写作 {%% if … %%}",
     "the template cannot be read (%(error)s)": "模板写法有误（%(error)s）",
+    "The id must start with a letter and use only letters, digits, '_', '-' and '.' (it appears in addresses), e.g. "
+    "dept_survey.": "标识须以字母开头，只用字母、数字、“_”“-”和“.”（它会出现在网址中），例如 dept_survey。",
+    "A process with this id already exists: choose another id, or edit that one.":
+        "已有使用此标识的流程：请换一个标识，或直接编辑那个流程。",
+    "Give the process a name of at most 100 characters (users see it).": "请为流程起一个不超过 100 字的名称（用户会看到它）。",
+    "New process": "新建流程",
+    "Name (users see it)": "名称（用户可见）",
+    "e.g. 专项调研": "例如：专项调研",
+    "Id (letters, digits, _; in addresses)": "标识（字母、数字、_，用于网址）",
+    "Create and draw": "新建并绘制",
 }

@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -44,6 +45,32 @@ def parameter_choices(session) -> dict:
              [_literal("reevaluation"), _("Re-evaluation of the rectification")]]
     return {"ballot.open": {"rule_set": rule_sets, "kind": kinds, "committee_group": groups, "deputy_group": groups},
             "ballot.ranking": {"kind": kinds}}
+
+
+NEW_PROCESS_ERRORS = {
+    ("process_id", "invalid"): _l("The id must start with a letter and use only letters, digits, '_', '-' and '.' "
+                                  "(it appears in addresses), e.g. dept_survey."),
+    ("process_id", "taken"): _l("A process with this id already exists: choose another id, or edit that one."),
+    ("name", "required"): _l("Give the process a name of at most 100 characters (users see it)."),
+}
+
+
+@bp.post("/new")
+@login_required
+def new_process():
+    """A new process from nothing: its draft holds a start and an end event, and the modeler opens it."""
+    require_admin()
+    session = get_session()
+    try:
+        draft = drafts.new_process(session, request.form.get("process_id", ""), request.form.get("name", ""),
+                                   current_user)
+    except InvalidInput as exc:
+        session.rollback()
+        for key in exc.errors.items():
+            flash(str(NEW_PROCESS_ERRORS.get(key, _("Please check this."))), "danger")
+        return redirect(url_for("models.index"))
+    session.commit()
+    return redirect(url_for(".edit", process_id=draft.process_id))
 
 
 @bp.get("/<process_id>/edit")

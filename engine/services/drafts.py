@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
+from xml.sax.saxutils import escape
 
 from lxml import etree
 from sqlalchemy import select
@@ -135,6 +136,43 @@ def _executable(tree, process_id: str, xml: str) -> str:
         return xml
     process.set("isExecutable", "true")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(tree, encoding="unicode")
+
+
+_SKELETON = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Definitions_{id}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="{id}" name="{name}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>flow_start</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:endEvent id="end"><bpmn:incoming>flow_start</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="flow_start" sourceRef="start" targetRef="end"/>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Diagram_{id}">
+    <bpmndi:BPMNPlane id="Plane_{id}" bpmnElement="{id}">
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="180" y="160" width="36" height="36"/>
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="420" y="160" width="36" height="36"/>
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="flow_start_di" bpmnElement="flow_start">
+        <di:waypoint x="216" y="178"/><di:waypoint x="420" y="178"/></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+
+def new_process(session: Session, process_id: str, name: str, actor: User) -> ProcessDraft:
+    """The draft of a new process: a start and an end event, to be drawn on in the modeler."""
+    require_admin(actor, "edit process models")
+    process_id, name = (process_id or "").strip(), " ".join((name or "").split())
+    if not PROCESS_ID.match(process_id):
+        raise InvalidInput("The process id must be a plain name.", errors={"process_id": "invalid"})
+    if not name or len(name) > 100:
+        raise InvalidInput("The process needs a name of at most 100 characters.", errors={"name": "required"})
+    if get_draft(session, process_id) or processes.latest_version(session, process_id, required=False):
+        raise InvalidInput("A process with this id exists.", errors={"process_id": "taken"})
+    xml = _SKELETON.format(id=process_id, name=escape(name, {'"': "&quot;"}))
+    return upload_new(session, f"{process_id}.bpmn", xml.encode("utf-8"), actor)
 
 
 def upload_new(session: Session, file_name: str, content: bytes, actor: User) -> ProcessDraft:

@@ -154,3 +154,23 @@ def test_a_model_without_layout_says_why_it_cannot_be_drawn(open_page, session, 
     page.goto("/processes/meeting_vote/edit")
     expect(page.locator("#canvas")).to_have_attribute("data-ready", "failed")
     expect(page.locator("#modeler-status")).to_contain_text("没有图形布局（BPMNDiagram）")
+
+
+def test_a_new_process_opens_in_the_modeler_and_deploys(open_page, session, admin, make_user):
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    session.commit()
+    page = open_page(DESKTOP)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "boss")
+    page.goto("/processes/")
+    page.fill("#new-name", "专项调研")
+    page.fill("#new-id", "dept_survey")
+    page.get_by_role("button", name="新建并绘制").click()
+    expect(page.locator("#canvas")).to_have_attribute("data-ready", "true")
+    expect(page.locator('#canvas .djs-element[data-element-id="start"]')).to_have_count(1)
+    select_element(page, "start")
+    page.get_by_role("button", name="部署").click()
+    expect(page.locator(".alert")).to_contain_text("第 1 版已部署")
+    session.expire_all()
+    assert session.scalar(select(ProcessVersion.name).where(ProcessVersion.process_id == "dept_survey")) == "专项调研"
+    session.commit()

@@ -44,7 +44,7 @@ ADMIN_ROUTES = [
     ("get", "/processes/approval/download.bpmn"), ("post", "/processes/approval/draft"),
     ("post", "/processes/approval/check"), ("post", "/processes/approval/deploy"),
     ("post", "/processes/approval/discard"), ("post", "/processes/approval/upload"),
-    ("post", "/processes/approval/forms"), ("post", "/processes/upload"),
+    ("post", "/processes/approval/forms"), ("post", "/processes/upload"), ("post", "/processes/new"),
     ("post", "/processes/approval/v1/migrate"), ("get", "/processes/forms/review-schema.json?process=approval"),
     ("post", "/processes/forms/review-schema.json?process=approval"), ("post", "/processes/forms/preview"),
 ]
@@ -271,3 +271,30 @@ def test_a_form_shared_by_another_process_says_so_and_its_deployment_names_both(
     assert deployed["versions"] == {"approval": 2, "approval_copy": 2}
     said = client.get(deployed["redirect"]).get_data(as_text=True)
     assert "复核副本 第 2 版" in said
+
+
+def test_a_new_process_is_drawn_from_nothing_and_deployed(client, login, world, session):
+    login("boss")
+    assert 'id="new-process"' in client.get("/processes/").get_data(as_text=True)
+    created = client.post("/processes/new", data={"process_id": "dept_survey", "name": "专项调研 <试点>"})
+    assert created.status_code == 302 and created.headers["Location"].endswith("/processes/dept_survey/edit")
+    assert client.get("/processes/dept_survey/edit").status_code == 200
+    xml = client.get("/processes/dept_survey/draft.bpmn").get_data(as_text=True)
+    assert 'name="专项调研 &lt;试点&gt;"' in xml and "<bpmn:startEvent" in xml
+    deployed = post_xml(client, "/processes/dept_survey/deploy", xml).get_json()
+    assert deployed["versions"] == {"dept_survey": 1}
+    [(name,)] = rows(session, select(ProcessVersion.name).where(ProcessVersion.process_id == "dept_survey"))
+    assert name == "专项调研 <试点>"
+
+
+@pytest.mark.parametrize(("form", "said"), [
+    ({"process_id": "1bad id", "name": "x"}, "标识须以字母开头"),
+    ({"process_id": "approval", "name": "又一个"}, "已有使用此标识的流程"),
+    ({"process_id": "fine_id", "name": "  "}, "请为流程起一个不超过 100 字的名称"),
+])
+def test_a_new_process_with_a_bad_id_or_name_is_refused_and_nothing_is_made(client, login, world, session, form,
+                                                                               said):
+    login("boss")
+    refused = client.post("/processes/new", data=form, follow_redirects=True)
+    assert said in refused.get_data(as_text=True)
+    assert rows(session, select(ProcessDraft.process_id)) == []
