@@ -31,10 +31,16 @@ ZH_PROGRESS = {
     "Reported on": "报告日期",
     "not yet reported": "尚未报告",
     "Asked": "整改要求",
-    "Each problem the opinions named, the measures of the department’s rectification plan and what its report says "
-    "became of it: the latest plan and report of each department you may see.":
-        "评议意见指出的每个问题、部门整改方案的措施及整改报告所述的落实情况（各部门最新的方案和报告，仅含您有权查看的部门）。",
-    "No rectification plan has been submitted yet.": "尚无部门提交整改方案。",
+    "Each problem of the opinions issued to a department, with the deadline they set, the measures of the "
+    "department’s rectification plan and what its report says became of it: the latest plan and report of each "
+    "department you may see.":
+        "交办各部门的评议意见中的每个问题及其整改时限、部门整改方案的措施及整改报告所述的落实情况"
+        "（各部门最新的方案和报告，仅含您有权查看的部门）。",
+    "No opinions issued to a department that you may see.": "尚无您有权查看的已交办评议意见。",
+    "Rectification deadline": "整改时限",
+    "no plan handed in": "未报送方案",
+    "Departments that have not handed in a plan: %(n)s.": "未报送整改方案的部门：%(n)s 个。",
+    "Departments overdue: %(n)s.": "已逾期的部门：%(n)s 个。",
     "Submitted by %(name)s on %(date)s": "%(name)s 于 %(date)s 提交",
     "Not submitted: the draft saved on %(date)s": "尚未提交（%(date)s 保存的草稿；未保存的填写内容不在其中）",
     "Not submitted: what the task holds now": "尚未提交（任务目前的内容）",

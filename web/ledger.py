@@ -22,7 +22,10 @@ def _year_and_entries(session):
 def index():
     years, year, entries = _year_and_entries(get_session())
     auditor.viewed("ledger", year=year, rows=len(entries))
-    return render_template("ledger/index.html", years=years, year=year, entries=entries)
+    missing = {e.department for e in entries if e.plan_task_id is None}
+    overdue = {e.department for e in entries if e.overdue}
+    return render_template("ledger/index.html", years=years, year=year, entries=entries,
+                           missing=len(missing), overdue=len(overdue))
 
 
 @bp.get("/ledger.xlsx")
@@ -30,13 +33,23 @@ def index():
 def workbook():
     years, year, entries = _year_and_entries(get_session())
     auditor.viewed("export", export="ledger", format="xlsx", year=year, rows=len(entries))
-    header = [_("Department"), _("Problem"), _("What the opinions ask"), _("Measures"), _("Deadline"),
-              _("Responsible"), _("Status"), _("Evidence"), _("Reported on")]
-    rows = [[e.department, e.problem, e.target, e.measures, e.deadline, e.responsible,
-             e.status or _("not yet reported"), e.evidence,
-             format_day(e.reported_at)] for e in entries]
-    content = documents.workbook(str(year or ""), header, rows, widths=(16, 30, 24, 36, 12, 12, 12, 30, 12))
+    header = [_("Department"), _("Problem"), _("What the opinions ask"), _("Rectification deadline"), _("Measures"),
+              _("Deadline"), _("Responsible"), _("Status"), _("Overdue"), _("Evidence"), _("Reported on")]
+    rows = [[e.department, e.problem, e.target, e.opinion_deadline, e.measures, e.deadline, e.responsible,
+             status(e), overdue(e), e.evidence, format_day(e.reported_at)] for e in entries]
+    content = documents.workbook(str(year or ""), header, rows,
+                                 widths=(16, 30, 24, 12, 36, 12, 12, 12, 20, 30, 12))
     return documents.send(content, f"{year or ''}{_('Rectification ledger')}.xlsx")
+
+
+def status(entry) -> str:
+    if entry.plan_task_id is None:
+        return _("no plan handed in")
+    return entry.status or _("not yet reported")
+
+
+def overdue(entry) -> str:
+    return _("overdue since %(date)s", date=format_day(entry.overdue_since)) if entry.overdue else ""
 
 
 def format_day(moment) -> str:

@@ -1,10 +1,10 @@
 """The rectification ledger (整改台账): each problem with its measures and what became of it."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import forms
 from engine import bpmn, clock, repository, runtime
@@ -13,7 +13,7 @@ from engine.models import TaskState as RowState
 from engine.services import instances, ledger, processes, tasks
 from tests.conftest import ROOT
 
-OPINIONS = {"教育局": [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%"},
+OPINIONS = {"教育局": [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%", "deadline": "2025-12-31"},
                       {"problem": "校园周边交通安全隐患", "target": "完成整治"}],
             "卫健局": [{"problem": "基层医疗人员不足", "target": "补足编制"}]}
 
@@ -114,6 +114,90 @@ def test_each_sees_only_their_own(session, rectifications):
     assert {e.department for e in ledger.ledger(session, people["edu"])} == {"教育局"}
     assert ledger.ledger(session, people["office"]) == []  # no part in either (nothing is overdue yet)
     assert {e.department for e in ledger.ledger(session, _auditor(session))} == {"教育局", "卫健局"}
+
+
+def test_departments_without_a_plan_are_listed_from_the_opinions_and_become_overdue(session, rectifications):
+    people, started = rectifications
+    rows = ledger.ledger(session, _auditor(session), 2025)
+    assert [(e.department, e.problem, e.target, e.opinion_deadline, e.plan_task_id, e.overdue) for e in rows] == [
+        ("卫健局", "基层医疗人员不足", "补足编制", "", None, ""),
+        ("教育局", "课后服务覆盖不足", "覆盖率达到95%", "2025-12-31", None, ""),  # the opinion's own 整改时限
+        ("教育局", "校园周边交通安全隐患", "完成整治", "", None, "")]  # issued, no plan yet, not yet due
+    assert {e.department for e in ledger.ledger(session, people["health"])} == {"卫健局"}  # its own task to do
+    submit_plan(session, started["教育局"], people["edu"])
+    late_plan = step(session, started["卫健局"], "submit_plan")
+    clock.set_now(late_plan.due_at + timedelta(hours=10))  # the plan was due on 30 November
+    rows = ledger.ledger(session, _auditor(session), 2025)
+    health = [e for e in rows if e.department == "卫健局"]
+    assert [(e.plan_task_id, e.overdue, e.overdue_since) for e in health] == [(None, "submit_plan", late_plan.due_at)]
+    edu = [e for e in rows if e.department == "教育局"]
+    assert [(e.measures, e.opinion_deadline, e.overdue) for e in edu] == [
+        ("课后服务覆盖不足：制定措施", "2025-12-31", ""), ("校园周边交通安全隐患：制定措施", "", "")]
+
+    tasks.complete_task(session, step(session, started["教育局"], "review_plan").id, {"approved": True},
+                        people["committee"])
+    report = step(session, started["教育局"], "submit_report")
+    clock.set_now(report.due_at + timedelta(hours=1))
+    edu = [e for e in ledger.ledger(session, _auditor(session), 2025) if e.department == "教育局"]
+    assert {(e.overdue, e.overdue_since, e.status) for e in edu} == {("submit_report", report.due_at, "")}
+
+
+def test_a_stopped_rectification_without_a_plan_is_left_out(session, rectifications, admin):
+    _people, started = rectifications
+    instances.terminate(session, started["卫健局"].id, admin, "误发起")
+    assert {e.department for e in ledger.ledger(session, _auditor(session), 2025)} == {"教育局"}
+
+
+def test_the_opinions_come_as_drafted_approved_and_issued(session, admin, make_user):
+    """In the year's per-department rectification the committee drafts the opinions: each with its
+    own deadline; the department appears once they are issued."""
+    clock.set_now(datetime(2025, 10, 20, 2, tzinfo=UTC))
+    processes.deploy(session, bpmn.read_bundle(ROOT / "processes"), admin, form_checker=forms.check_bundle_form)
+    committee, office = make_user("jkww", groups=["教科文卫工委"]), make_user("office", groups=["评议办"])
+    council = make_user("council", groups=["主任会议"])
+    make_user("edu", groups=["教育局"])
+    instance = instances.start_instance(session, "department_rectification", admin, {
+        "rectify_unit": {"code": "D01", "name": "县教育局", "group": "教育局", "office_group": "教科文卫工委"},
+        "findings": {}, "results": {}, "timetable": {"end": "2025-10-31"}, "year": 2025},
+        business_key="2025-D01-rectify", title="县教育局")  # no branch: named by its title
+    opinions = [{"problem": "课后服务覆盖不足", "target": "覆盖率达到95%", "deadline": "2026-03-31"},
+                {"problem": "执法不够规范", "target": "完成培训", "deadline": "2025-12-31"}]
+    tasks.complete_task(session, step(session, instance, "draft_opinions").id, {"opinions": opinions}, committee)
+    tasks.complete_task(session, step(session, instance, "approve_opinions").id, {"approved": True}, council)
+    assert ledger.ledger(session, office, 2025) == [] and ledger.years(session) == []  # approved, not issued
+    tasks.complete_task(session, step(session, instance, "issue_opinions").id, {"issued_on": "2025-10-20"}, office)
+    rows = ledger.ledger(session, office, 2025)
+    assert [(e.department, e.problem, e.target, e.opinion_deadline, e.plan_task_id) for e in rows] == [
+        ("县教育局", "课后服务覆盖不足", "覆盖率达到95%", "2026-03-31", None),
+        ("县教育局", "执法不够规范", "完成培训", "2025-12-31", None)]
+    assert ledger.years(session) == [2025]
+
+
+def test_the_ledger_costs_the_same_queries_for_many_departments(session, rectifications, admin, db_engine):
+    people, _started = rectifications
+    auditor = _auditor(session)
+
+    def statements() -> int:
+        sent = []
+        record = lambda *args: sent.append(1)  # noqa: E731
+        event.listen(db_engine, "before_cursor_execute", record)
+        try:
+            ledger.year_ledger(session, auditor, 2025)
+        finally:
+            event.remove(db_engine, "before_cursor_execute", record)
+        return len(sent)
+
+    statements()  # the labels of the model, read once
+    few = statements()
+    for n in range(8):
+        instance = instances.start_instance(session, "rectification", admin, {
+            "department": f"部门{n}", "department_group": "教育局", "committee_group": "教科文卫工委",
+            "issued_on": "2025-10-31", "opinions": OPINIONS["教育局"]}, business_key=f"2025-X{n}", title=f"部门{n}")
+        if n % 2:
+            submit_plan(session, instance, people["edu"])
+    session.flush()
+    assert len(ledger.ledger(session, auditor, 2025)) == 3 + 8 * 2
+    assert statements() == few
 
 
 def _auditor(session):
