@@ -253,4 +253,5 @@ ZH_MODELS_FIX: dict[str, str] = {
     "e.g. 专项调研": "例如：专项调研",
     "Id (letters, digits, _; in addresses)": "标识（字母、数字、_，用于网址）",
     "Create and draw": "新建并绘制",
+    "Process name (users see it: start page, inbox, instances)": "流程名称（用户在发起页、待办和进展中看到）",
 }

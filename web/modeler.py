@@ -243,6 +243,17 @@ def upload(process_id: str):
     return redirect(url_for(".edit", process_id=process_id))
 
 
+@bp.get("/<process_id>/forms")
+@login_required
+def form_list(process_id: str):
+    """The names of the forms the draft's bundle holds (the panel asks again when the admin comes back
+    from the form editor's tab)."""
+    require_admin()
+    session = get_session()
+    drafts.current(session, process_id)  # 404 for an unknown process
+    return jsonify({"forms": sorted(drafts.form_texts(session, process_id))})
+
+
 @bp.post("/<process_id>/forms")
 @login_required
 def upload_form(process_id: str):

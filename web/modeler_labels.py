@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 def labels() -> dict[str, str]:
     return {
         "process": _("Process"), "element": _("Element"), "id": _("Id"), "type": _("Type"), "name": _("Element name"),
+        "processName": _("Process name (users see it: start page, inbox, instances)"),
         "documentation": _("Documentation"), "lane": _("Lane"), "noLane": _("(no lane: whoever started it)"),
         "form": _("Form (JSON Schema)"), "uiForm": _("Form layout (UI schema)"), "none": _("(none)"),
         "editForm": _("Edit this form"), "newForm": _("New form…"), "uploadForm": _("Upload a form file (.json)"),

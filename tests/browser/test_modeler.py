@@ -174,3 +174,35 @@ def test_a_new_process_opens_in_the_modeler_and_deploys(open_page, session, admi
     session.expire_all()
     assert session.scalar(select(ProcessVersion.name).where(ProcessVersion.process_id == "dept_survey")) == "专项调研"
     session.commit()
+
+
+def test_a_pooled_process_gets_its_name_and_a_form_made_in_another_tab(open_page, session, admin, make_user):
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    processes.deploy(session, bundle("pooled"), admin, form_checker=forms.check_bundle_form)  # a pool, no lanes
+    session.commit()
+    page = open_page(DESKTOP)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "boss")
+    open_editor(page, "pooled")
+    page.locator('#canvas .djs-element[data-element-id="pool"] .djs-hit').first.click(position={"x": 300, "y": 20})
+    expect(page.locator("#panel [data-field=id]")).to_have_text("pool")
+    process_name = page.locator("#panel [data-field=processName]")
+    process_name.fill("教育局专项调研")
+    process_name.press("Tab")
+
+    editor = page.context.new_page()  # the form editor's tab
+    editor.goto("/processes/forms/survey-schema.json?process=pooled")
+    editor.locator("#schema").fill(json.dumps(NEW_FORM, ensure_ascii=False))
+    editor.get_by_role("button", name="保存到草稿").click()
+    expect(editor.locator(".alert")).to_contain_text("表单已保存")
+    editor.close()
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back on the modeler's tab
+    select_element(page, "fill")
+    expect(page.locator("#panel [data-field=form] option[value='survey-schema.json']")).to_have_count(1)
+    page.locator("#panel [data-field=form]").select_option("survey-schema.json")
+    page.locator("#deploy-draft").click()
+    page.wait_for_url("**/processes/pooled/v2")
+    session.expire_all()
+    deployed = session.scalars(select(ProcessVersion).where(ProcessVersion.version == 2)).one()
+    assert deployed.name == "教育局专项调研" and deployed.forms["survey-schema.json"] == NEW_FORM
+    session.commit()

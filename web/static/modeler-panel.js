@@ -159,6 +159,12 @@
     this.root.appendChild(head);
     if (!this.current) { this.root.appendChild(make("p", { "class": "form-text", text: L.selectHint })); }
     this.input(this.root, L.name, "name", bo.name, function (v) { this.update(bo, { name: v || undefined }); });
+    // with a pool the root is a collaboration: the process it holds has its own name, the one users see
+    var held = is(bo, "bpmn:Participant") && bo.processRef ? [bo.processRef]
+      : is(bo, "bpmn:Collaboration") ? (bo.participants || []).map(function (p) { return p.processRef; }).filter(Boolean) : [];
+    held.forEach(function (process) {
+      this.input(this.root, L.processName, "processName", process.name, function (v) { this.update(process, { name: v || undefined }); });
+    }, this);
     var docs = (bo.documentation || []).map(function (d) { return d.text || ""; }).join("\n");
     this.area(this.root, L.documentation, "documentation", docs, function (v) {
       this.update(bo, { documentation: v ? [this.moddle.create("bpmn:Documentation", { text: v })] : [] });

@@ -161,6 +161,17 @@
     box.appendChild(group);
   }
 
+  function refreshForms(panel) {
+    fetch(data.urls.forms, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (json) {
+        if (!json || JSON.stringify(json.forms) === JSON.stringify(data.forms)) { return; }
+        data.forms = json.forms;
+        panel.render();
+      })
+      .catch(function () { /* offline for a moment: the list stays as it was */ });
+  }
+
   function start(descriptor) {
     modeler = new window.BpmnJS({ container: box, moddleExtensions: { spiffworkflow: descriptor } });
     modeler.on("import.parse.complete", keepDataReferences);
@@ -171,6 +182,7 @@
       panel.refresh();
     });
     modeler.on("selection.changed", function (event) { panel.show(event.newSelection[0] || null); });
+    window.addEventListener("focus", function () { refreshForms(panel); });  // back from the form editor's tab
     return fetch(data.urls.xml, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.text(); })
       .then(function (text) { return modeler.importXML(text); })
