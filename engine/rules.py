@@ -1,4 +1,4 @@
-"""Counting rules for ballots: presets, validation, the rule in words, and the tally.
+"""Counting rules for ballots: presets, validation, the rule in words, the tally, and when a round is void.
 
 A rule set is data (JSON), so an administrator can edit it:
 
@@ -10,13 +10,14 @@ A rule set is data (JSON), so an administrator can edit it:
                       {"method": "score_bands", "bands": [[85, "满意"], [60, "基本满意"]],
                        "otherwise": "不满意"}
     groups            {"mode": "pooled" | "weighted", "weights": {"committee": 1, "deputy": 1}}
-    quorum            "majority" (more than half of all members present) | "none"; optional
+    quorum            "majority" (more than half of the Standing Committee's members present) | "none"; optional
 
 Presets follow research/domain-research.md §6.4 (A, B, D, F) and DOMAIN.md's default.
 """
 from __future__ import annotations
 
 from copy import deepcopy
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from engine.errors import InvalidInput
@@ -81,9 +82,13 @@ PRESETS: dict[str, dict] = {
     },
 }
 
-QUORUMS = {"none": "", "majority": "出席人数须超过全体组成人员的半数，否则表决无效。"}
+# the quorum (法定人数) is over the Standing Committee's members (组成人员), never the deputies who vote with them
+QUORUMS = {"none": "", "majority": "出席的常委会组成人员须超过全体常委会组成人员的半数（法定人数），否则表决无效。"}
+QUORUM_ALL_VOTERS = "出席人数须超过全体应参加表决人数的半数，否则表决无效。"  # a vote with no committee members
+QUORUM_NOT_DEPUTIES = "参加表决的代表不计入法定人数。"
 DENOMINATORS = {"valid": "有效票数", "all_ballots": "全部票数（含弃权和无效票）", "present": "出席人数",
                 "all_members": "全体应参加表决人数"}
+ALL_MEMBERS_WITH_DEPUTIES = "全体应参加表决人数（全体常委会组成人员加参加表决的代表）"
 
 
 def _number(value, low: float = -1e6, high: float = 1e6) -> bool:
@@ -161,21 +166,35 @@ def check(definition: dict) -> dict:
     return definition
 
 
-def describe(definition: dict) -> str:
-    """The rule in words (Chinese), printed on the result sheet."""
+def _denominator(code: str, groups) -> str:
+    return ALL_MEMBERS_WITH_DEPUTIES if code == "all_members" and "deputy" in groups else DENOMINATORS[code]
+
+
+def _quorum(definition: dict, groups) -> str:
+    if definition.get("quorum", "none") == "none":
+        return ""
+    if "committee" not in groups:
+        return QUORUM_ALL_VOTERS
+    return QUORUMS["majority"] + (QUORUM_NOT_DEPUTIES if "deputy" in groups else "")
+
+
+def describe(definition: dict, groups=("committee",)) -> str:
+    """The rule in words (Chinese), printed on the result sheet. `groups`: the voter groups of the
+    ballot, so that the text names what is counted (with deputies, the majority base includes them;
+    the quorum never does)."""
     options = definition["options"]
     parts = ["表决选项：" + "、".join(o["label"] for o in options) + "。"]
     invalid = [o["label"] for o in options if not o.get("valid", True)]
     if invalid:
         parts.append("、".join(invalid) + "不计入有效票。")
     parts.append("空白票或多选票为无效票。")
-    parts.append(f"各项比率以{DENOMINATORS[definition['rate_denominator']]}为分母。")
+    parts.append(f"各项比率以{_denominator(definition['rate_denominator'], groups)}为分母。")
     scored = [o for o in options if o.get("score") is not None]
     if scored:
         parts.append("综合得分为有效票的平均分（" + "、".join(f"{o['label']}{o['score']:g}分" for o in scored) + "）。")
     grade = definition["grade"]
     if grade["method"] == "majority":
-        base = DENOMINATORS[grade["denominator"]]
+        base = _denominator(grade["denominator"], groups)
         rel = "超过半数" if grade["half"] == "fails" else "达到半数（含半数）"
         for level in grade["levels"]:
             names = "与".join(o["label"] for o in options if o["code"] in level["options"])
@@ -185,13 +204,13 @@ def describe(definition: dict) -> str:
     else:
         bands = "；".join(f"{b[0]:g}分及以上为“{b[1]}”" for b in grade["bands"])
         parts.append(f"按综合得分定等次：{bands}；其余为“{grade['otherwise']}”。")
-    groups = definition.get("groups") or POOLED
-    if groups["mode"] == "weighted":
-        weights = "、".join(f"{GROUP_NAMES.get(g, g)}{w:g}" for g, w in groups["weights"].items())
+    pooling = definition.get("groups") or POOLED
+    if pooling["mode"] == "weighted":
+        weights = "、".join(f"{GROUP_NAMES.get(g, g)}{w:g}" for g, w in pooling["weights"].items())
         parts.append(f"各类表决人员分别计票，综合得分按权重合成（{weights}）。")
     else:
         parts.append("各类表决人员的票合并计算，并分别列示。")
-    parts.append(QUORUMS[definition.get("quorum", "none")])
+    parts.append(_quorum(definition, groups))
     return "".join(parts)
 
 
@@ -237,16 +256,21 @@ def _grade(definition: dict, pooled: dict, score: float | None) -> str:
 
 
 def quorum_met(definition: dict, members: int, present: int) -> bool:
+    """`members`: all the Standing Committee's members; `present`: those of them present."""
     return definition.get("quorum", "none") == "none" or present * 2 > members
 
 
 def tally(definition: dict, counts_by_group: dict[str, dict[str, int]], *, members: int,
-          present: int | None = None) -> dict:
+          present: int | None = None, groups=None, committee: dict | None = None) -> dict:
     """Count a ballot: per voter group and pooled (or weighted), rates, score, grade, the rule text.
 
-    `counts_by_group` maps a voter group to {option code or "invalid": number of ballots}.
+    `counts_by_group` maps a voter group to {option code or "invalid": number of ballots}. `members`:
+    everyone entitled to vote (the base of "all members" rules); `present`: the ballots returned, unless
+    counted otherwise. `groups`: the ballot's voter groups (default: those with ballots); `committee`:
+    {"members", "present"} of the Standing Committee, the quorum's count, shown on the result sheet.
     """
     options = definition["options"]
+    voter_groups = tuple(groups if groups is not None else counts_by_group) or ("committee",)
     codes = {o["code"] for o in options} | {INVALID}
     for group, counts in counts_by_group.items():
         unknown = set(counts) - codes
@@ -270,6 +294,58 @@ def tally(definition: dict, counts_by_group: dict[str, dict[str, int]], *, membe
         score = _round(sum(w * s for w, s in weighted) / total, 2) if total else None
     return {
         "groups": groups, "pooled": pooled, "score": score, "grade": _grade(definition, pooled, score),
-        "members": members, "present": present, "rule": describe(definition),
+        "members": members, "present": present, "committee": committee,
+        "rule": describe(definition, voter_groups),
         "options": [{"code": o["code"], "label": o["label"]} for o in options],
     }
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a vote counted: the ballots by voter group (phone and paper) and the numbers it stands on."""
+    counts: dict[str, dict[str, int]]
+    voters: dict[str, int]       # eligible voters by group
+    issued: int | None           # paper ballots
+    returned: int
+    members: int                 # all the Standing Committee's members: the quorum's base
+
+    def ballots(self, group: str | None = None) -> int:
+        return sum(sum(c.values()) for g, c in self.counts.items() if group in (None, g))
+
+    @property
+    def quorum_group(self) -> str | None:
+        """The quorum counts the Standing Committee members; a vote with none of them counts every voter."""
+        return "committee" if self.voters.get("committee") else None
+
+    @property
+    def entitled(self) -> int:
+        """Everyone entitled to vote (the base of "all members" rules): the committee and the other groups."""
+        if self.quorum_group is None:
+            return self.members
+        return self.members + sum(n for g, n in self.voters.items() if g != "committee")
+
+
+def void_cause(definition: dict, counted: Counted) -> dict | None:
+    """Why the round is void, or None. Checked in this order: more paper ballots returned than issued;
+    more ballots than voters (in all, then in a voter group); no quorum of the Standing Committee."""
+    if counted.issued is not None and counted.returned > counted.issued:
+        return {"code": "returned_over_issued", "returned": counted.returned, "issued": counted.issued}
+    for group in (None, *sorted(counted.counts)):
+        voters = counted.voters.get(group, 0) if group else sum(counted.voters.values())
+        if counted.ballots(group) > voters:
+            return {"code": "over_voters", "group": group, "ballots": counted.ballots(group), "voters": voters}
+    present = counted.ballots(counted.quorum_group)
+    if not quorum_met(definition, counted.members, present):
+        return {"code": "no_quorum", "group": counted.quorum_group, "present": present, "members": counted.members}
+    return None
+
+
+def void_reason(cause: dict) -> str:
+    """The cause in the audit's words (the web says it in the user's language)."""
+    if cause["code"] == "returned_over_issued":
+        return f"more paper ballots returned ({cause['returned']}) than issued ({cause['issued']})"
+    if cause["code"] == "over_voters":
+        among = f" among {cause['group']}" if cause["group"] else ""
+        return f"more ballots ({cause['ballots']}) than voters ({cause['voters']}){among}"
+    who = "committee members" if cause["group"] else "voters"
+    return f"no quorum: {cause['present']} of {cause['members']} {who} present"

@@ -60,6 +60,9 @@ def result_sheet(ballot, tally: dict | None, tellers: list[str]):
                                         "not cast (connection lost): %(lost)s", members=tally["members"],
                                         present=tally["present"], ballots=tally["pooled"]["ballots"],
                                         lost=tally["turnout"]["not_cast"]))
+        if tally.get("committee"):
+            documents.paragraph(document, _("Standing Committee members: %(members)s · present: %(present)s (the "
+                                            "quorum counts only them)", **tally["committee"]))
         documents.paragraph(document, f"{_('Counting rule')}：{tally['rule']}")
     else:
         documents.paragraph(document, _("The vote is still open."))

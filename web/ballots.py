@@ -34,12 +34,25 @@ def labels() -> dict:
 
 def void_message(ballot) -> str:
     """Why a round is void, in the user's language (the stored reason is the audit's English)."""
-    returned, issued = ballot.paper_returned, ballot.paper_issued
-    if returned and issued is not None and returned > issued:
-        return _("More paper ballots were returned (%(returned)s) than issued (%(issued)s).", returned=returned,
-                 issued=issued)
-    return _("No quorum: %(present)s present, not more than half of %(total)s.", present=ballot.present or 0,
-             total=ballot.members_total or 0)
+    cause = counting.void_cause(get_session(), ballot)
+    return cause_message(cause) if cause else ballot.void_reason or ""
+
+
+def cause_message(cause: dict) -> str:
+    if cause["code"] == "returned_over_issued":
+        return _("More paper ballots were returned (%(returned)s) than issued (%(issued)s).", **cause)
+    if cause["code"] == "over_voters" and cause["group"]:
+        return _("More ballots (%(ballots)s) than voters (%(voters)s) among the %(group)s: someone voted twice, "
+                 "on paper and on the phone, or a ballot was counted in the wrong group.", ballots=cause["ballots"],
+                 voters=cause["voters"], group=GROUP_LABELS.get(cause["group"], cause["group"]))
+    if cause["code"] == "over_voters":
+        return _("More ballots (%(ballots)s) than voters (%(voters)s): someone voted twice, on paper and on the "
+                 "phone.", ballots=cause["ballots"], voters=cause["voters"])
+    if cause["group"]:
+        return _("No quorum: %(present)s of the %(total)s Standing Committee members present, not more than half "
+                 "(deputies do not count towards the quorum).", present=cause["present"], total=cause["members"])
+    return _("No quorum: %(present)s present, not more than half of %(total)s.", present=cause["present"],
+             total=cause["members"])
 
 
 bp.app_context_processor(labels)
@@ -58,6 +71,13 @@ PROBLEMS = {
                          "they must count again."),
     "not_closed": _l("Only a closed vote can be announced."),
     "sum": _l("The counts must add up to the number of ballots returned."),
+    "over_room": lambda p: _("%(count)s paper ballots cannot have been issued: only %(room)s voters have not voted "
+                             "on the phone. Count the ballots handed out again.", **p),
+    "over_voters": lambda p: _("%(count)s paper ballots issued, but the vote has only %(voters)s voters. Count "
+                               "again.", **p),
+    "group_over_voters": lambda p: _("%(count)s ballots counted for the %(group)s, who are only %(voters)s. Count "
+                                     "again.", count=p["count"], voters=p["voters"],
+                                     group=GROUP_LABELS.get(p["group"], p["group"])),
     "number": _l("Counts are whole numbers."),
     "min": _l("A count cannot be negative."),
     "required": _l("Choose the voters."),
@@ -70,6 +90,8 @@ def engine_error(exc: EngineError):
     public_id = (request.view_args or {}).get("public_id")
     reasons = [exc.params.get("reason"), *getattr(exc, "errors", {}).values()]
     message = next((PROBLEMS[r] for r in reasons if r in PROBLEMS), None)
+    if callable(message):  # a message with the numbers of the refusal
+        message = message(exc.params)
     if request.method != "POST" or public_id is None or exc.status in (403, 404):
         return respond(exc.status, str(message) if message else user_message(exc))
     get_session().rollback()
@@ -97,8 +119,8 @@ class OpenForm(FlaskForm):
     rule_set = SelectField(_l("Counting rules"))
     committee_group = StringField(_l("Group of committee members"), validators=[Optional(), Length(max=128)])
     deputy_group = StringField(_l("Group of deputies (optional)"), validators=[Optional(), Length(max=128)])
-    members_total = IntegerField(_l("All members (for majority rules; empty: the number of voters)"),
-                                 validators=[Optional(), NumberRange(1, 10000)])
+    members_total = IntegerField(_l("Standing Committee members in all (the quorum counts them; empty: the members "
+                                    "of the committee group)"), validators=[Optional(), NumberRange(1, 10000)])
     closes_at = DateTimeLocalField(_l("Closes by itself at (optional)"), validators=[Optional()],
                                    format="%Y-%m-%dT%H:%M")
 
@@ -166,6 +188,7 @@ def show(public_id: str):
     return render_template("ballots/show.html", ballot=ballot, turnout=ballots.turnout(session, ballot),
                            voters=ballots.voters_of(session, ballot), may_run=ballots.may_run(current_user),
                            paper_counts=counting.paper_counts(session, ballot),
+                           paper_room=counting.paper_room(session, ballot) if ballot.status == "open" else None,
                            groups=ballots.GROUPS)
 
 
@@ -232,8 +255,12 @@ def paper_count(public_id: str):
     ballot = ballots.get_ballot(session, public_id)
     codes = [o["code"] for o in ballot.rules["options"]] + [rules.INVALID]
     counts = {group: {code: _count(f"{group}.{code}") for code in codes} for group in ballots.GROUPS}
-    counting.record_paper_count(session, public_id, current_user, issued=_count("issued"),
-                                returned=_count("returned"), counts=counts)
+    row = counting.record_paper_count(session, public_id, current_user, issued=_count("issued"),
+                                      returned=_count("returned"), counts=counts)
+    voids = counting.paper_count_voids(session, ballot, row)
+    if voids:
+        return _done(public_id, _("Your count is recorded, but closing the vote with it voids the round: %(reason)s "
+                                  "Count again if this is a mistake.", reason=cause_message(voids)), "warning")
     agree = counting.tellers_agree(session, ballot)
     if agree is False:
         return _done(public_id, _("Your count is recorded, but it differs from the other teller's. Count again; "

@@ -80,8 +80,10 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
                 instance_id: int | None = None, message_name: str | None = None,
                 message_correlation: dict | None = None, public_id: str | None = None,
                 by_process: bool = False) -> Ballot:
-    """Open a ballot for `voters` ({user id: voter group}). `by_process`: a deployed model's service
-    task opens it (the model was deployed by an administrator; `actor` is only recorded)."""
+    """Open a ballot for `voters` ({user id: voter group}). `members_total`: all the Standing Committee's
+    members, the base of the quorum (default: the committee voters; with none, every voter).
+    `by_process`: a deployed model's service task opens it (the model was deployed by an
+    administrator; `actor` is only recorded)."""
     if not by_process:
         require_staff(actor, "open a ballot")
     if not voters:
@@ -96,7 +98,7 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
     ballot = Ballot(public_id=public_id or secrets.token_hex(16), title=title.strip()[:255],
                     subject=subject.strip()[:255], subject_key=subject_key, year=year, kind=kind,
                     rule_set_code=rule_set_code, rules=definition,
-                    status="open", members_total=members_total or len(voters), opened_at=clock.now(),
+                    status="open", members_total=members_total or committee_size(voters), opened_at=clock.now(),
                     opened_by_id=actor.id if actor else None, closes_at=closes_at, instance_id=instance_id,
                     message_name=message_name, message_correlation=message_correlation)
     session.add(ballot)
@@ -107,6 +109,11 @@ def open_ballot(session: Session, actor: User, *, title: str, subject: str, year
         "ballot": ballot.public_id, "title": ballot.title, "subject": subject, "rule_set": rule_set_code,
         "voters": len(voters), "members_total": ballot.members_total})
     return ballot
+
+
+def committee_size(voters: dict[int, str]) -> int:
+    """The Standing Committee members among `voters` (every voter when none is one)."""
+    return sum(1 for group in voters.values() if group == "committee") or len(voters)
 
 
 def open_on_subject(session: Session, *, kind: str, year: int, subject: str,
@@ -132,10 +139,11 @@ def adopt(session: Session, ballot: Ballot, actor: User | None, *, voters: dict[
     if ballot.status != "open" or is_past_closing(ballot):
         raise InvalidInput(f"The vote “{ballot.title}” is past its closing time or was closed meanwhile; close it "
                            "if it is still open, then retry the step.", errors={"subject": "past_closing"})
-    known = set(session.scalars(select(BallotVoter.user_id).where(BallotVoter.ballot_id == ballot.id)))
+    known = dict(session.execute(select(BallotVoter.user_id, BallotVoter.voter_group)
+                                 .where(BallotVoter.ballot_id == ballot.id)).all())
     added = {uid: group for uid, group in voters.items() if uid not in known}
     session.add_all(BallotVoter(ballot_id=ballot.id, user_id=uid, voter_group=group) for uid, group in added.items())
-    ballot.members_total = max(ballot.members_total or 0, members_total or 0, len(known) + len(added))
+    ballot.members_total = max(ballot.members_total or 0, members_total or 0, committee_size(known | added))
     ballot.instance_id, ballot.message_name, ballot.message_correlation = instance_id, message_name, message_correlation
     session.flush()
     audit.record(session, "ballot_adopted", actor, instance=session.get(ProcessInstance, instance_id), details={
@@ -242,6 +250,12 @@ def turnout(session: Session, ballot: Ballot) -> dict:
         select(func.count(), func.count().filter(BallotVoter.has_voted.is_(True)))
         .where(BallotVoter.ballot_id == ballot.id)).one()
     return {"eligible": eligible, "voted": voted, "paper_returned": ballot.paper_returned or 0}
+
+
+def voters_per_group(session: Session, ballot: Ballot) -> dict[str, int]:
+    """How many eligible voters each voter group has."""
+    return dict(session.execute(select(BallotVoter.voter_group, func.count()).where(BallotVoter.ballot_id == ballot.id)
+                                .group_by(BallotVoter.voter_group)).all())
 
 
 def electronic_counts(session: Session, ballot: Ballot) -> dict[str, dict[str, int]]:

@@ -12,7 +12,7 @@ from engine import audit, clock, rules
 from engine.errors import Conflict, InvalidInput, NoMessageRecipient, VoteClosed
 from engine.models import Ballot, BallotEnvelope, BallotVote, BallotVoter, PaperCount, User
 from engine.services import messages
-from engine.services.ballots import GROUPS, electronic_counts, get_ballot, require_staff, turnout
+from engine.services.ballots import GROUPS, electronic_counts, get_ballot, require_staff, turnout, voters_per_group
 
 CLOSED_MESSAGE = "ballot_closed"
 
@@ -42,6 +42,7 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
     clean = _clean_counts(ballot, counts)
     if issued < 0 or returned < 0 or sum(sum(c.values()) for c in clean.values()) != returned:
         raise InvalidInput("The counts must add up to the ballots returned.", errors={"returned": "sum"})
+    _within_voters(session, ballot, issued, clean)
     if session.scalar(select(BallotVote.id).where(BallotVote.ballot_id == ballot.id,
                                                   BallotVote.source == "paper").limit(1)):
         raise Conflict("Paper ballots were entered one by one already; do not also enter totals.", reason="mixed_paper")
@@ -55,6 +56,35 @@ def record_paper_count(session: Session, public_id: str, teller: User, *, issued
     audit.record(session, "paper_count_entered", teller, before=before, details={
         "ballot": public_id, "issued": issued, "returned": returned, "counts": clean})
     return row
+
+
+def _within_voters(session: Session, ballot: Ballot, issued: int, counts: dict[str, dict[str, int]]) -> None:
+    """A teller's count these voters could not have given is refused: more paper ballots issued
+    than voters, or more ballots in a voter group than it has voters. (Paper plus phone ballots above
+    the voters is possible, if someone voted twice: that voids the round when it closes.)"""
+    voters = voters_per_group(session, ballot)
+    if issued > sum(voters.values()):
+        raise InvalidInput(f"{issued} paper ballots issued, but the vote has {sum(voters.values())} voters.",
+                           errors={"issued": "over_voters"}, count=issued, voters=sum(voters.values()))
+    for group, by_option in counts.items():
+        if sum(by_option.values()) > voters.get(group, 0):
+            raise InvalidInput(f"{sum(by_option.values())} ballots from '{group}', which has "
+                               f"{voters.get(group, 0)} voters.", errors={"counts": "group_over_voters"},
+                               group=group, count=sum(by_option.values()), voters=voters.get(group, 0))
+
+
+def paper_room(session: Session, ballot: Ballot) -> int:
+    """How many voters could still take a paper ballot: the voters less those who voted on the phone
+    (their envelopes, spent or not, are kept until the vote closes)."""
+    phone = session.scalar(select(func.count()).where(BallotEnvelope.ballot_id == ballot.id))
+    return sum(voters_per_group(session, ballot).values()) - phone
+
+
+def _require_room(session: Session, ballot: Ballot, issued: int) -> None:
+    room = paper_room(session, ballot)
+    if issued > room:
+        raise InvalidInput(f"{issued} paper ballots issued, but only {room} voters have not voted on the phone.",
+                           errors={"issued": "over_room"}, count=issued, room=room)
 
 
 def _paper_entries(session: Session, ballot: Ballot) -> list[PaperCount]:
@@ -83,6 +113,9 @@ def record_paper_ballot(session: Session, public_id: str, teller: User, voter_gr
     if session.scalar(select(PaperCount.id).where(PaperCount.ballot_id == ballot.id).limit(1)):
         raise Conflict("The paper ballots are being counted in totals; do not also enter them one by one.",
                        reason="mixed_paper")
+    entered = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id, BallotVote.source == "paper",
+                                                        BallotVote.voter_group == voter_group))
+    _within_voters(session, ballot, 0, {voter_group: {choice: entered + 1}})
     session.add(BallotVote(id=secrets.token_hex(16), ballot_id=ballot.id, voter_group=voter_group, choice=choice,
                            source="paper"))
     session.flush()
@@ -96,6 +129,7 @@ def set_paper_issued(session: Session, public_id: str, actor: User, issued: int)
         raise VoteClosed("The vote is closed.", reason="closed")
     if issued < 0:
         raise InvalidInput("A count cannot be negative.", errors={"issued": "min"})
+    _require_room(session, ballot, issued)
     ballot.paper_issued = issued
     audit.record(session, "paper_ballots_issued", actor, details={"ballot": public_id, "issued": issued})
 
@@ -107,6 +141,7 @@ def issue_paper_to(session: Session, public_id: str, actor: User, user_ids: list
     ballot = get_ballot(session, public_id, lock=True)
     if ballot.status != "open":
         raise VoteClosed("The vote is closed.", reason="closed")
+    _require_room(session, ballot, (ballot.paper_issued or 0) + len(set(user_ids)))
     marked = session.execute(
         update(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id.in_(user_ids),
                                   BallotVoter.has_voted.is_(False))
@@ -132,17 +167,40 @@ def _agreed_paper(session: Session, ballot: Ballot) -> PaperCount | None:
     return entries[0]
 
 
-def close_ballot(session: Session, public_id: str, actor: User | None, *, present: int | None = None) -> Ballot:
-    """Close the vote and count it. More paper ballots returned than issued voids the round."""
+def _counted(session: Session, ballot: Ballot, paper: PaperCount | None, issued: int | None,
+             returned: int | None) -> rules.Counted:
+    counts = electronic_counts(session, ballot)  # phone votes and paper ballots entered one by one
+    for group, by_option in (paper.counts if paper is not None else {}).items():
+        for code, n in by_option.items():
+            counts.setdefault(group, {})[code] = counts.get(group, {}).get(code, 0) + n
+    return rules.Counted(counts, voters_per_group(session, ballot), issued, returned or 0, ballot.members_total or 0)
+
+
+def paper_count_voids(session: Session, ballot: Ballot, paper: PaperCount) -> dict | None:
+    """Whether closing now, with this paper count, would void the round for its numbers (more returned
+    than issued, more ballots than voters); the quorum is left out: more may still vote."""
+    return rules.void_cause({"quorum": "none"}, _counted(session, ballot, paper, paper.issued, paper.returned))
+
+
+def void_cause(session: Session, ballot: Ballot) -> dict | None:
+    """Why a void round is void, from what it counted (None for a round that is not void)."""
+    if ballot.status != "void":
+        return None
+    entries = _paper_entries(session, ballot)
+    counted = _counted(session, ballot, entries[0] if entries else None, ballot.paper_issued, ballot.paper_returned)
+    return rules.void_cause(ballot.rules, counted)
+
+
+def close_ballot(session: Session, public_id: str, actor: User | None) -> Ballot:
+    """Close the vote and count it. The round is void when more paper ballots come back than were
+    issued, when there are more ballots than voters (in all or in a voter group: someone voted on
+    paper and on the phone), or when not more than half the Standing Committee's members are present."""
     if actor is not None:
         require_staff(actor, "close a ballot")
     ballot = get_ballot(session, public_id, lock=True)
     if ballot.status != "open":
         raise VoteClosed(f"The ballot is {ballot.status}.", reason="closed")
-    counts = electronic_counts(session, ballot)
     paper = _agreed_paper(session, ballot)
-    paper_rows = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
-                                                           BallotVote.source == "paper"))
     if paper is not None:
         if ballot.paper_issued is not None and paper.issued < ballot.paper_issued:
             # the tellers' total may include deputies handed a paper ballot in the hall, never fewer
@@ -150,32 +208,28 @@ def close_ballot(session: Session, public_id: str, actor: User | None, *, presen
             raise Conflict(f"The tellers count {paper.issued} paper ballots issued, but {ballot.paper_issued} "
                            "were recorded as handed out; they must count again.", reason="issued_differs")
         issued, returned = paper.issued, paper.returned
-        for group, by_option in paper.counts.items():
-            for code, n in by_option.items():
-                counts.setdefault(group, {})[code] = counts.get(group, {}).get(code, 0) + n
     else:
-        issued, returned = ballot.paper_issued, paper_rows
+        issued = ballot.paper_issued
+        returned = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
+                                                             BallotVote.source == "paper"))
     if returned and issued is None:
         raise Conflict("Record how many paper ballots were issued before closing the vote.", reason="issued_missing")
+    counted = _counted(session, ballot, paper, issued, returned)
     ballot.paper_issued, ballot.paper_returned = issued, returned or None
     ballot.closed_at, ballot.closed_by_id = clock.now(), actor.id if actor else None
-    void_reason = None
-    if issued is not None and returned and returned > issued:
-        void_reason = f"more paper ballots returned ({returned}) than issued ({issued})"
-    if present is None:  # not counted in the hall: every ballot returned shows someone present
-        present = session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id,
-                                                            BallotVote.source == "electronic")) + (returned or 0)
-    if void_reason is None and not rules.quorum_met(ballot.rules, ballot.members_total or 0, present):
-        void_reason = f"no quorum: {present} of {ballot.members_total} members present"
-    if void_reason:
+    ballot.present = counted.ballots(counted.quorum_group)  # the members present (every ballot shows one)
+    cause = rules.void_cause(ballot.rules, counted)
+    if cause:
         _drop_envelopes(session, ballot)
-        ballot.status, ballot.void_reason, ballot.present = "void", void_reason, present
+        ballot.status, ballot.void_reason = "void", rules.void_reason(cause)
         _record_turnout(session, ballot, actor)
-        audit.record(session, "ballot_voided", actor, reason=void_reason, details={"ballot": public_id})
+        audit.record(session, "ballot_voided", actor, reason=ballot.void_reason,
+                     details={"ballot": public_id, "cause": cause})
         _notify_process(session, ballot, actor)
         return ballot
-    ballot.present = present
-    tally = rules.tally(ballot.rules, counts, members=ballot.members_total or 0, present=present)
+    committee = ({"members": counted.members, "present": ballot.present} if counted.quorum_group else None)
+    tally = rules.tally(ballot.rules, counted.counts, members=counted.entitled, present=counted.ballots(),
+                        groups=tuple(sorted(counted.voters)), committee=committee)
     tally["turnout"] = turnout(session, ballot) | {"not_cast": _drop_envelopes(session, ballot)}
     ballot.tally = tally  # assigned whole: JSON columns do not see changes made in place
     ballot.status = "closed"

@@ -238,11 +238,25 @@ def test_quorum_not_met_voids_the_round(session, sessions, office, members):
 
 # Paper ballots --------------------------------------------------------------------------------
 
-def test_two_tellers_must_agree(session, sessions, office, members, make_user):
+def open_with_deputies(session, office, members, deputies, **kwargs):
+    voters = {u.id: "committee" for u in members} | {u.id: "deputy" for u in deputies}
+    ballot = ballots.open_ballot(session, office, title="对教育局的满意度测评", subject="县教育局", year=2026,
+                                 voters=voters, **kwargs)
+    session.commit()
+    return ballot
+
+
+@pytest.fixture
+def deputies(make_user):
+    return [make_user(f"deputy{i:02d}") for i in range(1, 6)]
+
+
+def test_two_tellers_must_agree(session, sessions, office, members, deputies, make_user):
     teller = make_user("teller2", groups=["评议办"])
-    ballot = open_for(session, office, members, members_total=12)
-    for user in members[:3]:
-        vote(session, sessions, ballot, user, "satisfied")
+    ballot = open_with_deputies(session, office, members, deputies)  # 7 members + 5 deputies
+    assert ballot.members_total == 7  # the quorum's base: the committee members
+    for user, choice in zip(members[:4], ["satisfied"] * 3 + ["dissatisfied"], strict=True):
+        vote(session, sessions, ballot, user, choice)
     counting.set_paper_issued(session, ballot.public_id, office, 6)
     paper = {"deputy": {"satisfied": 3, "basic": 1, "invalid": 1}}
     counting.record_paper_count(session, ballot.public_id, office, issued=6, returned=5, counts=paper)
@@ -273,9 +287,12 @@ def test_two_tellers_must_agree(session, sessions, office, members, make_user):
     assert tally["groups"]["deputy"]["counts"] == {"satisfied": 3, "basic": 1, "dissatisfied": 0, "invalid": 1}
     assert tally["groups"]["committee"]["counts"]["satisfied"] == 3
     assert tally["pooled"]["counts"]["satisfied"] == 6
-    assert tally["present"] == 8  # 3 electronic + 5 paper
+    assert tally["present"] == 9  # 4 electronic + 5 paper
+    assert tally["committee"] == {"members": 7, "present": 4}  # 4 of 7 members: a quorum
+    assert tally["members"] == 12  # the base of the majority: 7 members + 5 deputies
     assert (closed.paper_issued, closed.paper_returned) == (6, 5)
     assert tally["grade"] == "基本满意"  # 6 of 12 is exactly half; 7 > 6
+    assert "参加表决的代表不计入法定人数" in tally["rule"]
 
 
 def test_more_returned_than_issued_voids_the_round(session, sessions, office, members):
@@ -451,3 +468,100 @@ def test_ballots_going_in_as_the_vote_closes_are_counted_or_refused(session, ses
         assert stored == len(envelopes) - len(refused)
         if closed.status == "closed":
             assert sum(closed.tally["pooled"]["counts"].values()) == stored
+
+
+# Ballots never outnumber the voters (J1); the quorum is the committee's (J2) ---------------------
+
+def test_paper_issued_never_exceeds_the_voters_who_did_not_vote_on_the_phone(session, sessions, office, members):
+    ballot = open_for(session, office, members)  # 7 voters
+    for user in members[:2]:
+        vote(session, sessions, ballot, user, "satisfied")
+    with pytest.raises(InvalidInput, match="only 5 voters") as refused:
+        counting.set_paper_issued(session, ballot.public_id, office, 6)
+    assert refused.value.errors == {"issued": "over_room"} and refused.value.params == {"count": 6, "room": 5}
+    session.rollback()
+    counting.set_paper_issued(session, ballot.public_id, office, 4)
+    counting.issue_paper_to(session, ballot.public_id, office, [members[2].id])  # 5 in all: the last one left
+    session.commit()
+    with pytest.raises(InvalidInput, match="only 5 voters"):
+        counting.issue_paper_to(session, ballot.public_id, office, [members[3].id])
+    session.rollback()
+    assert session.get(BallotVoter, (ballot.id, members[3].id)).has_voted is False  # nothing was marked
+    assert session.get(Ballot, ballot.id).paper_issued == 5
+
+
+def test_a_teller_count_no_voters_could_give_is_refused(session, office, members, deputies):
+    ballot = open_with_deputies(session, office, members, deputies)  # 7 members + 5 deputies
+    with pytest.raises(InvalidInput) as refused:
+        counting.record_paper_count(session, ballot.public_id, office, issued=13, returned=12,
+                                    counts={"committee": {"satisfied": 7}, "deputy": {"satisfied": 5}})
+    assert refused.value.errors == {"issued": "over_voters"} and refused.value.params["voters"] == 12
+    session.rollback()
+    with pytest.raises(InvalidInput) as refused:
+        counting.record_paper_count(session, ballot.public_id, office, issued=10, returned=10,
+                                    counts={"committee": {"satisfied": 4}, "deputy": {"satisfied": 6}})
+    assert refused.value.errors == {"counts": "group_over_voters"}
+    assert refused.value.params == {"group": "deputy", "count": 6, "voters": 5}
+    session.rollback()
+    for _ in range(5):
+        counting.record_paper_ballot(session, ballot.public_id, office, "deputy", "basic")
+    session.commit()
+    with pytest.raises(InvalidInput):  # a sixth deputy's ballot, one by one
+        counting.record_paper_ballot(session, ballot.public_id, office, "deputy", "basic")
+    session.rollback()
+    assert session.scalar(select(func.count()).where(BallotVote.ballot_id == ballot.id)) == 5
+
+
+def test_paper_and_phone_ballots_above_the_voters_void_the_round(session, sessions, office, members, make_user):
+    """The repro of J1: the paper ballots were handed out in the hall before some voted on the phone.
+    7 members; 5 paper ballots issued, then 3 vote on the phone (one of them held a paper ballot); the
+    tellers count 5 returned: 8 ballots from 7 voters. The round is void, never a valid result."""
+    teller = make_user("teller2", groups=["评议办"])
+    ballot = open_for(session, office, members)
+    counting.set_paper_issued(session, ballot.public_id, office, 5)
+    session.commit()
+    for user in members[4:]:
+        vote(session, sessions, ballot, user, "satisfied")
+    for who in (office, teller):  # possible alone: 5 of 7 members
+        counting.record_paper_count(session, ballot.public_id, who, issued=5, returned=5,
+                                    counts={"committee": {"satisfied": 5}})
+    session.commit()
+    closed = close(session, ballot, office)
+    assert closed.status == "void" and closed.tally is None
+    assert closed.void_reason == "more ballots (8) than voters (7)"
+    assert counting.void_cause(session, closed) == {"code": "over_voters", "group": None, "ballots": 8, "voters": 7}
+    assert counting.ranking(session, 2026) == []
+
+
+def test_more_ballots_than_a_groups_voters_voids_the_round(session, sessions, office, members, deputies, make_user):
+    # 12 voters and 12 ballots, but 8 of them from the 7 members (one deputy's ballot was counted as a member's)
+    teller = make_user("teller2", groups=["评议办"])
+    ballot = open_with_deputies(session, office, members, deputies)
+    for user in members[:4]:
+        vote(session, sessions, ballot, user, "satisfied")
+    for who in (office, teller):
+        counting.record_paper_count(session, ballot.public_id, who, issued=8, returned=8,
+                                    counts={"committee": {"satisfied": 4}, "deputy": {"satisfied": 4}})
+    session.commit()
+    closed = close(session, ballot, office)
+    assert closed.status == "void" and closed.void_reason == "more ballots (8) than voters (7) among committee"
+
+
+def test_the_quorum_is_over_the_committee_members_not_the_deputies(session, sessions, office, members, deputies):
+    """The repro of J2, smaller: 3 of 7 members and all 5 deputies vote: 8 of 12 voters, but only
+    3 of the 7 members, so no quorum."""
+    ballot = open_with_deputies(session, office, members, deputies)
+    for user in [*members[:3], *deputies]:
+        vote(session, sessions, ballot, user, "satisfied")
+    closed = close(session, ballot, office)
+    assert closed.status == "void" and closed.void_reason == "no quorum: 3 of 7 committee members present"
+    assert closed.present == 3
+    assert counting.void_cause(session, closed) == {"code": "no_quorum", "group": "committee", "present": 3,
+                                                    "members": 7}
+    # the next round: 4 of 7 members is a quorum, however few deputies vote
+    again = open_with_deputies(session, office, members, deputies)
+    for user in [*members[:4], deputies[0]]:
+        vote(session, sessions, again, user, "satisfied")
+    closed = close(session, again, office)
+    assert closed.status == "closed" and closed.tally["committee"] == {"members": 7, "present": 4}
+    assert closed.tally["grade"] == "不满意"  # 5 of 12 entitled is not more than half

@@ -125,7 +125,64 @@ def test_quorum():
     assert rules.quorum_met(preset("A"), 29, 15) and not rules.quorum_met(preset("A"), 29, 14)
     assert not rules.quorum_met(preset("A"), 10, 5)
     assert rules.quorum_met(preset("F"), 10, 1)  # F sets no quorum
-    assert "超过全体组成人员的半数" in rules.describe(preset("A"))
+    assert "出席的常委会组成人员须超过全体常委会组成人员的半数" in rules.describe(preset("A"))
+
+
+def test_the_rule_text_says_what_is_counted_when_deputies_vote_too():
+    text = rules.describe(preset("A"), ("committee", "deputy"))
+    # the majority base is members and deputies, the quorum only the members
+    assert "以全体应参加表决人数（全体常委会组成人员加参加表决的代表）计" in text
+    assert "出席的常委会组成人员须超过全体常委会组成人员的半数（法定人数）" in text
+    assert "参加表决的代表不计入法定人数" in text
+    assert "代表" not in rules.describe(preset("A"))  # committee only: no word about deputies
+    assert "出席人数须超过全体应参加表决人数的半数" in rules.describe(preset("A"), ("deputy",))
+
+
+def counted(counts, voters, members, issued=None, returned=0):
+    return rules.Counted(counts=counts, voters=voters, issued=issued, returned=returned, members=members)
+
+
+def test_the_quorum_counts_the_committee_members_not_the_deputies():
+    # J2: 5 of 30 members and 152 of 200 deputies vote: 157 of 230 voters, but 5 of 30 members
+    ballots = counted({"committee": {"satisfied": 5}, "deputy": {"satisfied": 152}}, {"committee": 30, "deputy": 200},
+                      30)
+    assert rules.void_cause(preset("default"), ballots) == {"code": "no_quorum", "group": "committee",
+                                                              "present": 5, "members": 30}
+    # 16 of 30 members is more than half: a quorum, whatever the deputies do
+    ballots = counted({"committee": {"satisfied": 16}}, {"committee": 30, "deputy": 60}, 30)
+    assert rules.void_cause(preset("default"), ballots) is None
+    assert ballots.entitled == 90  # the base of "all members" rules: 30 members + 60 deputies
+    # 15 of 30 is exactly half: no quorum; a rule set without a quorum counts anyway
+    ballots = counted({"committee": {"satisfied": 15}, "deputy": {"satisfied": 60}}, {"committee": 30, "deputy": 60},
+                      30)
+    assert rules.void_cause(preset("default"), ballots)["code"] == "no_quorum"
+    assert rules.void_cause(preset("F"), ballots) is None
+    # 29 members by law though 25 are in the voting group: the quorum is over the 29
+    ballots = counted({"committee": {"satisfied": 14}}, {"committee": 25}, 29)
+    assert rules.void_cause(preset("A"), ballots)["present"] == 14
+    # a vote of deputies alone: the quorum is over every voter
+    ballots = counted({"deputy": {"satisfied": 3}}, {"deputy": 7}, 7)
+    assert rules.void_cause(preset("A"), ballots) == {"code": "no_quorum", "group": None, "present": 3, "members": 7}
+
+
+def test_more_ballots_than_voters_voids_the_round():
+    # J1: 30 members, 5 vote on the phone, the tellers count 30 paper ballots: 35 ballots from 30 voters
+    ballots = counted({"committee": {"satisfied": 35}}, {"committee": 30}, 30, issued=30, returned=30)
+    assert rules.void_cause(preset("default"), ballots) == {"code": "over_voters", "group": None, "ballots": 35,
+                                                              "voters": 30}
+    assert rules.void_reason(rules.void_cause(preset("default"), ballots)) == "more ballots (35) than voters (30)"
+    # 90 voters in all and 90 ballots, but 35 of them from the 30 members
+    ballots = counted({"committee": {"satisfied": 35}, "deputy": {"satisfied": 55}}, {"committee": 30, "deputy": 60},
+                      30, issued=85, returned=85)
+    assert rules.void_cause(preset("default"), ballots) == {"code": "over_voters", "group": "committee",
+                                                              "ballots": 35, "voters": 30}
+    # exactly one ballot per voter is valid
+    ballots = counted({"committee": {"satisfied": 30}, "deputy": {"basic": 60}}, {"committee": 30, "deputy": 60},
+                      30, issued=80, returned=80)
+    assert rules.void_cause(preset("default"), ballots) is None
+    # more returned than issued is named first
+    ballots = counted({"committee": {"satisfied": 40}}, {"committee": 30}, 30, issued=20, returned=25)
+    assert rules.void_cause(preset("default"), ballots)["code"] == "returned_over_issued"
 
 
 def test_every_preset_is_valid_and_described():

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 
+import docx
 import pytest
 import segno
 from sqlalchemy import func, select
@@ -137,9 +138,11 @@ def test_closing_asks_first_and_a_void_round_says_why_in_chinese(client, login, 
     page = text(client.get(f"/ballots/{public_id}"))
     assert re.search(r'data-confirm="已投 1 人，应投 6 人。现在结束表决并计票吗？', page)
     closed = text(client.post(f"/ballots/{public_id}/close", follow_redirects=True))
-    assert "不足法定人数：实到 1 人，未超过应到 6 人的半数。" in closed and "no quorum" not in closed
+    # 5 members (chair, m1–m4) and a deputy vote: the quorum counts the 5 members only
+    why = "不足法定人数：常委会组成人员 5 人，出席 1 人，未超过半数（代表不计入法定人数）。"
+    assert why in closed and "no quorum" not in closed
     screen = client.get(f"/ballots/{public_id}/status.json").get_json()
-    assert screen["void_reason"] == "不足法定人数：实到 1 人，未超过应到 6 人的半数。"
+    assert screen["void_reason"] == why
 
 
 def test_deputy_votes_through_their_code(client, login, session, people, app):
@@ -147,17 +150,21 @@ def test_deputy_votes_through_their_code(client, login, session, people, app):
     keys = deputy_codes.Keys(secret="test-secret")
     _user, token = deputy_codes.token_for(session, people["deputy"].id, keys, people["office"])
     session.commit()
-    page = client.get(f"/d/{token}/v/{public_id}")
+    assert client.get(f"/d/{token}").status_code == 302  # the scan: the token becomes a cookie
+    page = client.get(f"/d/v/{public_id}")
     assert page.status_code == 200 and "对县教育局工作的满意度测评" in text(page)
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    assert client.post(f"/d/{token}/v/{public_id}", data={"choice": "basic"}).status_code == 302
-    assert "您的票已投出" in text(client.get(f"/d/{token}/v/{public_id}"))
+    assert client.post(f"/d/v/{public_id}", data={"choice": "basic"}).status_code == 302
+    assert "您的票已投出" in text(client.get(f"/d/v/{public_id}"))
     assert read(session, select(func.count()).select_from(BallotVote)) == 1
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    assert client.get(f"/d/{forged}/v/{public_id}").status_code == 403
+    assert client.get(f"/d/{forged}").status_code == 403
+    client.set_cookie("pingyi_deputy", forged, path="/d")
+    assert client.get(f"/d/v/{public_id}").status_code == 403
+    client.set_cookie("pingyi_deputy", token, path="/d")
     deputy_codes.revoke(session, people["deputy"].id, keys, people["office"])
     session.commit()
-    refused = client.get(f"/d/{token}/v/{public_id}")
+    refused = client.get(f"/d/v/{public_id}")
     assert refused.status_code == 403 and "代表码" in text(refused)
     assert f'href="/login?next=/v/{public_id}"' in refused.get_data(as_text=True)  # signing in leads to this vote
     assert read(session, select(DeputyCode.version)) == 2
@@ -360,3 +367,67 @@ def test_a_vote_whose_second_step_broke_unexpectedly_is_finished_later(app, clie
     assert "您的票已投出" in text(client.get(f"/v/{public_id}"))
     assert list(session.scalars(select(BallotVote.choice))) == ["basic"]
     session.commit()
+
+
+def test_paper_ballots_beyond_the_voters_are_refused_or_void_the_round(client, login, session, people, make_user):
+    """J1 through the pages: 6 voters (5 members, 1 deputy), 2 vote on the phone."""
+    make_user("teller", groups=["评议办"], password=PASSWORD)
+    public_id = open_vote(client, login)
+    for name in ("m1", "m2"):
+        vote_as(client, login, name, public_id, "satisfied")
+    login("office")
+    refused = text(client.post(f"/ballots/{public_id}/paper/issued", data={"issued": 5}, follow_redirects=True))
+    assert "发出纸质选票不可能为 5 张：尚未在手机上投票的只有 4 人。" in refused
+    assert read(session, select(Ballot.paper_issued)) is None  # nothing stored
+    refused = text(client.post(f"/ballots/{public_id}/paper/count", follow_redirects=True,
+                               data={"issued": 4, "returned": 2, "deputy.satisfied": 2}))
+    assert "人大代表计有 2 张选票，但人大代表只有 1 人。请重新清点。" in refused
+    # 4 paper ballots from the members: possible alone (5 members), but with the 2 phone votes 6 of 5
+    totals = {"issued": 4, "returned": 4, "committee.satisfied": 4}
+    warned = text(client.post(f"/ballots/{public_id}/paper/count", data=totals, follow_redirects=True))
+    assert "按此结束表决，本轮表决无效" in warned
+    assert "常委会组成人员的手机和纸质选票合计 6 张，多于其应参加表决人数（5 人）" in warned
+    client.post("/logout")
+    login("teller")
+    client.post(f"/ballots/{public_id}/paper/count", data=totals)
+    closed = text(client.post(f"/ballots/{public_id}/close", follow_redirects=True))
+    assert read(session, select(Ballot.status)) == "void"
+    too_many = "常委会组成人员的手机和纸质选票合计 6 张，多于其应参加表决人数（5 人）"
+    assert "本轮表决无效" in closed and too_many in closed
+    sheet = text(client.get(f"/ballots/{public_id}/result"))
+    assert "多于其应参加表决人数（5 人）" in sheet and "等次" not in sheet
+
+
+def test_the_result_sheet_shows_the_committee_members_present_and_the_rule_counted(client, login, session,
+                                                                                 people):
+    """J2: the sheet says how many of the members were present, and the rule says what was counted."""
+    public_id = open_vote(client, login)
+    for name in ("m1", "m2", "m3", "deputy"):
+        vote_as(client, login, name, public_id, "satisfied")
+    login("chair")
+    client.post(f"/ballots/{public_id}/close")
+    sheet = text(client.get(f"/ballots/{public_id}/result"))
+    assert "常委会组成人员应到 5 人 · 实到 3 人（法定人数只计组成人员）" in sheet
+    assert "以全体应参加表决人数（全体常委会组成人员加参加表决的代表）计" in sheet
+    assert "参加表决的代表不计入法定人数" in sheet
+    assert "满意" in sheet and read(session, select(Ballot.status)) == "closed"  # 4 of 6 entitled: 满意
+    assert read(session, select(Ballot.tally))["grade"] == "满意"
+    document = client.get(f"/ballots/{public_id}/result.docx")
+    assert document.status_code == 200
+    body = "".join(p.text for p in docx.Document(io.BytesIO(document.data)).paragraphs)
+    assert "常委会组成人员应到 5 人 · 实到 3 人" in body
+
+
+def test_phone_votes_after_the_paper_ballots_were_issued_are_flagged(client, login, session, people):
+    """The paper ballots were handed out first (4 of the 6 voters), then 3 voted on the phone: the page
+    warns before anyone closes the vote."""
+    public_id = open_vote(client, login)
+    login("office")
+    assert client.post(f"/ballots/{public_id}/paper/issued", data={"issued": 4}).status_code == 302
+    assert 'id="paper-over-room"' not in client.get(f"/ballots/{public_id}").get_data(as_text=True)
+    client.post("/logout")
+    for name in ("m1", "m2", "m3"):
+        vote_as(client, login, name, public_id, "satisfied")
+    login("office")
+    page = text(client.get(f"/ballots/{public_id}"))
+    assert "已发出纸质选票 4 张，但此后又有人在手机上投票，尚未投票的只剩 3 人" in page
