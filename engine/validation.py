@@ -111,6 +111,52 @@ def schema_errors(schema: dict, data: dict) -> dict[str, str]:
             path = f"{path}.{missing}" if path else missing
         custom = error.schema.get("validationErrorMessage") if isinstance(error.schema, dict) else None
         errors.setdefault(path or "(form)", custom or error.message)
+    for path, message in date_bound_errors(schema, data).items():
+        errors.setdefault(path, message)
+    return errors
+
+
+DATE_BOUNDS = (("minimumDate", "before"), ("maximumDate", "after"))
+
+
+def _is_day(value) -> bool:
+    return isinstance(value, str) and (is_date(value) or is_date_time(value))
+
+
+def _bound(bound: str, data: dict, properties: dict) -> tuple[str | None, str]:
+    """The date a bound stands for (None when it has none yet) and how a message names it."""
+    if bound.startswith("field:"):
+        name = bound[len("field:"):]
+        other = data.get(name)
+        title = (properties.get(name) or {}).get("title") or name
+        return (other if _is_day(other) else None), f"'{title}' ({other})"
+    return (bound if _is_day(bound) else None), bound
+
+
+def date_bound_errors(schema, data, path: str = "") -> dict[str, str]:
+    """SpiffArena's `minimumDate` and `maximumDate` on a date field of `properties`: an ISO date (Jinja may
+    give it, e.g. the plan's year), or `field:NAME` for a sibling's date: a date out of bounds is refused.
+    Checked in nested objects and in each row of a repeating group."""
+    if not isinstance(schema, dict) or not isinstance(data, dict):
+        return {}
+    errors = {}
+    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    for name, sub in properties.items():
+        if not isinstance(sub, dict):
+            continue
+        here, value = f"{path}.{name}" if path else name, data.get(name)
+        for keyword, word in DATE_BOUNDS:
+            bound = sub.get(keyword)
+            if not isinstance(bound, str) or not _is_day(value):
+                continue
+            other, named = _bound(bound, data, properties)
+            if other is not None and (value[:10] < other[:10] if word == "before" else value[:10] > other[:10]):
+                errors.setdefault(here, sub.get("validationErrorMessage") or f"Must not be {word} {named}.")
+        if isinstance(value, dict):
+            errors.update(date_bound_errors(sub, value, here))
+        elif isinstance(value, list):
+            for index, row in enumerate(value):
+                errors.update(date_bound_errors(sub.get("items"), row, f"{here}.{index}"))
     return errors
 
 

@@ -20,7 +20,7 @@ NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiv
 OBJECT_KEYWORDS = frozenset({"properties", "required", "dependencies", "if", "then", "else", "allOf",
                              "additionalProperties"})
 BY_TYPE = {
-    "string": CHOICE_KEYWORDS | {"minLength", "maxLength", "pattern", "format"},
+    "string": CHOICE_KEYWORDS | {"minLength", "maxLength", "pattern", "format", "minimumDate", "maximumDate"},
     "integer": CHOICE_KEYWORDS | NUMBER_KEYWORDS,
     "number": CHOICE_KEYWORDS | NUMBER_KEYWORDS,
     "boolean": CHOICE_KEYWORDS,
@@ -62,6 +62,7 @@ RESERVED_NAMES = frozenset(name for name in dir(wtforms.Form) if not name.starts
     "prefix", "meta", "data", "extra_filters", "field_definitions",
 }
 JINJA = re.compile(r"{{|{%")
+DATE_BOUND = re.compile(r"\d{4}-\d{2}-\d{2}|field:[A-Za-z_\u4e00-\u9fff][\w]*")
 
 
 def has_jinja(value) -> bool:
@@ -123,6 +124,10 @@ def check_constraints(schema: dict, refuse) -> None:
                 re.compile(pattern)
             except re.error as exc:
                 refuse(f"'pattern' is not a valid regular expression: {exc}")
+    for key in ("minimumDate", "maximumDate"):  # SpiffArena's: an ISO date, or "field:NAME" (a sibling's date)
+        bound = schema.get(key)
+        if key in schema and not (isinstance(bound, str) and (has_jinja(bound) or DATE_BOUND.fullmatch(bound))):
+            refuse(f"'{key}' must be a date (YYYY-MM-DD) or 'field:NAME'")
     if "format" in schema and schema["format"] not in FORMATS:
         refuse(f"unsupported format '{schema['format']}'")
     for key in ("uniqueItems", "readOnly", "additionalProperties"):

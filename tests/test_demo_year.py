@@ -5,9 +5,11 @@ of each department's committee office. Every step comes with a due date, and the
 channel carries the year's content items."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from engine import dates
+from engine.errors import InvalidInput
 from engine.models import (
     Ballot,
     BallotVoter,
@@ -103,10 +105,17 @@ def test_the_demo_year_runs_through_the_meeting(cli, sessions, monkeypatch, tmp_
             vote_and_close(session, ballot, office, "satisfied" if turn < 5 else "basic")
         session.refresh(year)
         assert year.status == "running", year.error
-        assert session.scalar(select(Publication.id).where(Publication.kind == "results")) is not None
+        assert session.scalar(select(Publication.id).where(Publication.kind == "results")) is None  # not yet
+        counting.announce(session, demo_vote.public_id, office)  # one result announced at the meeting, not all
 
         [report] = open_tasks(session, year, "report_party")
         tasks.complete_task(session, report.id, {"party_report": "报告评议结果", "copy_to": "县委组织部"}, office)
+        [confirm] = open_tasks(session, year, "confirm_results")
+        assert "无记名投票测评结果" in confirm.instructions and "当场公布" not in confirm.instructions
+        with pytest.raises(InvalidInput):  # holding it back needs a reason
+            tasks.complete_task(session, confirm.id, {"publish": False}, office)
+        tasks.complete_task(session, confirm.id, {"publish": False, "publish_note": "待县委批示后发布"}, office)
+        assert session.scalar(select(Publication.id).where(Publication.kind == "results")) is None  # held back
         drafts = open_tasks(session, year, "draft_opinions")
         assert len(drafts) == 6 and all(t.due_at is not None for t in drafts)
         # each committee office has someone to draft its departments' opinions

@@ -43,6 +43,9 @@ MEETING = {"D01": ["satisfied"] * 70 + ["basic"] * 20,
            "D02": ["satisfied"] * 40 + ["basic"] * 40 + ["dissatisfied"] * 10,
            "D03": ["satisfied"] * 20 + ["basic"] * 30 + ["dissatisfied"] * 40}
 
+PUBLICITY = {"organ": "县人大常委会", "office": "县人大常委会评议办", "phone": "0539-4211234",
+             "address": "县人民路1号县人大常委会评议办"}
+
 
 def at(year, month, day, hour=9):
     """Beijing time on that day, as the engine's UTC clock."""
@@ -134,7 +137,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
                            "party_group": f"{short}党组", "vice_mayor": "王副县长",
                            "key_tasks": f"{short}重点工作一\n{short}重点工作二", "specific_tasks": f"{short}具体工作",
                            "investigation_group": f"{short}调查组", "investigation_leader": f"{code.lower()}_leader"}
-                          for code, name, short in DEPARTMENTS]}
+                          for code, name, short in DEPARTMENTS], "publicity": PUBLICITY}
     done(session, draft, plan, p["office"])
     [review] = open_tasks(session, year)
     with pytest.raises(InvalidInput):  # sending back needs a reason
@@ -181,6 +184,9 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert leader_reviews["D01"].due_at == end_of(2023, 8, 31)  # the investigation's date in the timetable
     for code, task in leader_reviews.items():
         done(session, task, {"approved": True}, p[f"{code}_leader"])
+    with pytest.raises(opinions.ChannelClosed):  # the investigation is over: the 评议码 take no more opinions
+        opinions.submit_public(session, slug, opinions.OpinionInput("satisfied", "很好。"),
+                               opinions.Sender(ip="10.0.0.2", salt="s"), opinions.PhotoStore(tmp_path))
 
     # a department sees the main line and its own branch: not another department's report or files
     edu = p["D01"]
@@ -227,6 +233,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
         assert _name in hearing.title and hearing.due_at == end_of(2023, 9, 26)  # the meeting's day
         done(session, hearing, {"work_report": "部门主要负责人报告工作", "group_speech": "调查组发言"}, p["office"])
         ballot = vote_all(session, p["office"], code, "meeting", MEETING[code])
+        counting.announce(session, ballot.public_id, p["office"])  # 当场宣布
         assert ballots.turnout(session, ballot) == {"eligible": 90, "voted": 90, "paper_returned": 0}
     meeting_ballots = session.scalars(select(Ballot).where(Ballot.kind == "meeting"))
     grades = {b.subject_key: b.tally["grade"] for b in meeting_ballots}
@@ -234,10 +241,16 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     [report] = open_tasks(session, year)
     assert report.element_id == "report_party" and "县交通运输局" in report.instructions  # the lowest, flagged
     assert report.due_at == end_of(2023, 10, 31)  # the end of the timetable
+    # nothing is public before the report to the Party committee and the office's confirmation
+    assert session.scalar(select(Publication).where(Publication.kind == "results")) is None
+    done(session, report, {"party_report": "报告评议结果", "copy_to": "县委组织部"}, p["office"])
+    [confirm] = open_tasks(session, year, "confirm_results")
+    assert "3. 县交通运输局" in confirm.instructions and "当场计票、当场公布" in confirm.instructions
+    done(session, confirm, {"publish": True}, p["office"])
     results = session.scalar(select(Publication).where(Publication.kind == "results"))
     assert [(r["rank"], r["department"], r["flagged"]) for r in results.body["rows"]] == [
         (1, "县教育局", False), (2, "县民政局", False), (3, "县交通运输局", True)]
-    done(session, report, {"party_report": "报告评议结果", "copy_to": "县委组织部"}, p["office"])
+    assert results.body["notes"] == "以上为县人大常委会会议无记名投票结果，当场计票、当场公布。"  # all announced
 
     # The low-ranked department's Party group meets; the office follows up
     [party] = open_tasks(session, year, "party_meeting")
@@ -274,7 +287,8 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     assert timers.run_due_timers(sessions) >= 2
     session.expire_all()
     assert session.execute(select(User.username, Notification.title).join(User, User.id == Notification.user_id)
-                           ).all() == [("d02_contact", "整改方案 7 天后到期：县民政局")]  # only the late one's
+                           ).all() == [("d02_contact", "整改方案已逾期：县民政局")]  # only the late one's,
+    # sent after its deadline (the timers ran late): it says so, not "7 天后到期"
     escalation = open_tasks(session, year, "plan_overdue_followup")
     assert [t.title for t in escalation] == ["督办逾期整改方案：县民政局"]
     assert escalation[0].due_at == datetime(2023, 12, 7, 23, 59, 59, tzinfo=UTC) - CST  # a week to follow up
@@ -304,7 +318,7 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     for code, choices in (("D01", ["satisfied"] * 30), ("D02", ["basic"] * 30), ("D03", ["dissatisfied"] * 30)):
         vote_all(session, p["office"], code, "reevaluation", choices)
     [again] = open_tasks(session, year, "submit_plan")
-    assert "县交通运输局" in again.title
+    assert again.title == "提交整改方案（第2轮）：县交通运输局" and "再测评为“不满意”" in again.instructions
     assert again.due_at == datetime(2024, 2, 10, 23, 59, 59, tzinfo=UTC) - CST  # re-issued on 10 January
     done(session, again, plan_data(again), p["D03"])
     d03 = [e for e in ledger.ledger(session, p["office"], 2023) if e.department == "县交通运输局"]
@@ -314,6 +328,10 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
     done(session, second_report, report_data(second_report), p["D03"])
     done(session, open_tasks(session, year, "review_report")[0], {"approved": True}, p["jkww"])
     vote_all(session, p["office"], "D03", "reevaluation", ["satisfied"] * 30)
+    assert session.scalar(select(Publication.id).where(Publication.kind == "rectification")) is None
+    for task in by_department(session, year, "review_publication").values():  # the office reviews what goes public
+        done(session, task, {"public_summary": "已按整改方案完成全部整改任务。",
+                             "public_items": rows_of(session, year, task, "public_items")}, p["office"])
 
     session.expire_all()
     assert year.status == "completed", year.error
@@ -397,15 +415,16 @@ def test_each_department_is_reminded_of_its_own_self_inspection(session, session
                           "investigation_due": "2023-08-31", "meeting": "2023-09-26", "end": "2023-10-31"},
             "common_items": ["法治政府建设"],
             "plan_rows": [{"code": code, "name": name, "group": short, "office_group": "教科文卫工委",
-                           "party_group": f"{short}党组", "vice_mayor": "王副县长", "key_tasks": "重点工作",
-                           "specific_tasks": "具体工作", "investigation_group": f"{short}调查组",
-                           "investigation_leader": f"{code.lower()}_leader"} for code, name, short in DEPARTMENTS]}
+                           "party_group": f"{short}党组", "vice_mayor": "王副县长",
+                           "key_tasks": "重点工作一\n重点工作二", "specific_tasks": "具体工作",
+                           "investigation_group": f"{short}调查组", "investigation_leader": f"{code.lower()}_leader"}
+                          for code, name, short in DEPARTMENTS], "publicity": PUBLICITY}
     done(session, open_tasks(session, year)[0], plan, p["office"])
     done(session, open_tasks(session, year)[0], {"approved": True}, p["council"])
     done(session, open_tasks(session, year)[0], {"held_on": "2023-04-12", "attendees": "各部门"}, p["office"])
     assert by_department(session, year, "self_inspection").keys() == {"D01", "D02", "D03"}
     session.commit()
-    at(2023, 5, 25)  # a week before 05-31
+    at(2023, 5, 24)  # a week before 05-31
     assert timers.run_due_timers(sessions) == 3
     session.expire_all()
     told = session.execute(select(User.username, Notification.title, Notification.human_task_id)

@@ -76,8 +76,10 @@ def load_demo_year(session: Session) -> ProcessInstance | None:
                  "investigation_due": f"{year}-12-15", "meeting": f"{year}-12-22", "end": f"{year}-12-31"}
     common = ["法治政府建设", "政府工作报告任务落实", "县委县政府重点工作推进", "人大代表建议办理",
               "依法行政和政务公开", "优化营商环境", "服务群众和办事效率", "作风建设和廉政建设", "部门基础工作"]
-    tasks.complete_task(session, draft.id, {"timetable": timetable, "common_items": common, "plan_rows": rows},
-                        office)
+    publicity = {"organ": "平邑县人大常委会", "office": "县人大常委会评议办", "phone": "0539-4211234",
+                 "address": "平邑县莲花山路1号县人大常委会评议办", "email": "pingyi@example.cn"}
+    tasks.complete_task(session, draft.id, {"timetable": timetable, "common_items": common, "plan_rows": rows,
+                                            "publicity": publicity}, office)
     tasks.complete_task(session, _open(session, instance, "approve_plan")[0].id,
                         {"approved": True, "comment": "同意"}, chair)
     tasks.complete_task(session, _open(session, instance, "mobilisation")[0].id, {

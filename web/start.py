@@ -13,6 +13,16 @@ from web.db import get_session
 bp = Blueprint("start", __name__, url_prefix="/start")
 
 
+def _start_messages(errors: dict[str, str], data: dict) -> dict[str, str]:
+    """The start checks' codes (engine/services/year_start.py) as messages naming the year."""
+    year = data.get("year")
+    texts = {"year_running": _("An evaluation of %(year)s is already running: continue that one (under Progress) "
+                               "instead of starting another.", year=year),
+             "year_not_planned": _("No approved term plan names departments for %(year)s: the term plan must "
+                                   "list that year's departments and be approved first.", year=year)}
+    return {path: texts.get(code, code) for path, code in errors.items()}
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -34,7 +44,7 @@ def form(process_id: str):
                                                title=request.form.get("_title") or None)
         except InvalidInput as exc:
             session.rollback()
-            kit.add_errors(exc.errors)
+            kit.add_errors(_start_messages(exc.errors, kit.data()))
         else:
             following = tasks.next_task_for(session, current_user, instance.id)  # in the same transaction
             session.commit()

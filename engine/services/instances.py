@@ -10,7 +10,7 @@ from engine import audit, clock, connectors, projection, repository, rerun, runt
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ScriptError
 from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin, require_reason
-from engine.services import notifications
+from engine.services import notifications, year_start
 from engine.services.processes import latest_version, list_latest, start_lanes
 
 ACTIVE = ("running", "waiting", "error")
@@ -116,6 +116,7 @@ def start_by_user(session: Session, process_id: str, user: User, data: dict | No
             errors = validation.schema_errors(validation.resolve_schema(schema, {}), clean)
             if errors:
                 raise InvalidInput("Some answers are missing or invalid.", errors=errors)
+    title, business_key = year_start.check_start(session, process_id, clean, title, business_key)
     return start_instance(session, process_id, user, clean, title=title, business_key=business_key, version=version)
 
 

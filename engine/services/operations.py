@@ -64,5 +64,6 @@ def _number(name: str, value) -> int | None:
 def ranking(ctx: Context, year, kind="meeting", lowest=1) -> list[dict]:
     """The year's counted ballots by score, best first; the lowest `lowest` flagged."""
     return [{"rank": r.rank, "subject": r.ballot.subject, "subject_key": r.ballot.subject_key, "score": r.score,
-             "grade": r.ballot.tally["grade"], "flagged": r.flagged, "ballot": r.ballot.public_id}
+             "grade": r.ballot.tally["grade"], "flagged": r.flagged, "ballot": r.ballot.public_id,
+             "announced": r.ballot.announced_at is not None}
             for r in counting.ranking(ctx.session, int(year), kind=kind or "meeting", lowest=int(lowest or 0))]

@@ -2,8 +2,12 @@
 processes/README.md). Results are JSON: lists and dicts of strings, numbers and ISO dates."""
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from engine.connectors import Context, OperationError, operation
 from engine.errors import EngineError, InvalidInput
+from engine.models import Group
 from engine.services import org, org_people, term_plans
 
 
@@ -32,6 +36,21 @@ def people(ctx: Context, kind, delegation=None) -> list[dict]:
     found = org_people.list_people(ctx.session, kind, None, delegation=delegation or None, active_only=True)
     return [{"username": user.username, "name": user.display_name,
              "delegation": getattr(profile, "delegation", None)} for user, profile in found]
+
+
+@operation("org.groups", optional=("contains",))
+def groups(ctx: Context, contains=None) -> list[dict]:
+    """The user groups with active members (those whose name holds `contains`, when given), by name:
+    {name, title, members: [{username, name}]}; e.g. the investigation groups a plan may choose."""
+    query = select(Group).options(selectinload(Group.members)).order_by(Group.name)
+    if contains:
+        query = query.where(Group.name.contains(str(contains)))
+    found = []
+    for group in ctx.session.scalars(query):
+        members = [{"username": u.username, "name": u.display_name} for u in group.members if u.is_active]
+        if members:
+            found.append({"name": group.name, "title": group.title or group.name, "members": members})
+    return found
 
 
 @operation("org.observers")

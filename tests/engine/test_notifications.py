@@ -128,7 +128,7 @@ def test_the_rectification_model_reminds_the_department_seven_days_ahead(session
         "department": "教育局", "department_group": "教育局", "committee_group": "教科文卫工委",
         "issued_on": "2023-10-31", "opinions": [{"problem": "课后服务覆盖不足"}]})
     session.commit()
-    clock.set_now(datetime(2023, 11, 24, 1, tzinfo=UTC))
+    clock.set_now(datetime(2023, 11, 23, 1, tzinfo=UTC))  # 23 November, 09:00 in Beijing: a week ahead
     assert timers.run_due_timers(sessions) == 1
     session.expire_all()
     [note] = mine(session, edu)
@@ -153,7 +153,7 @@ def test_a_reminder_whose_time_has_passed_reaches_the_department_when_the_task_o
     [note] = mine(session, edu)
     plan = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                   HumanTask.element_id == "submit_plan"))
-    assert note.human_task_id == plan.id and note.title == "整改方案 7 天后到期：教育局"
+    assert note.human_task_id == plan.id and note.title == "整改方案 5 天后到期：教育局"  # what is left
     assert mine(session, office) == []
 
 

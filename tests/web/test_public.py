@@ -88,7 +88,7 @@ def test_results_and_rectification_render_in_chinese(client, published):
     results = page(client, f"/public/p/{published['results']}")
     assert "经2026年9月25日人大常委会会议评议" in results
     assert "名次" in results and "得分" in results and "92.46" in results and ">61<" in results
-    assert "重点跟踪" in results and "测评结果已报送县委" in results and "计票规则" in results
+    assert "跟踪督办" in results and "测评结果已报送县委" in results and "计票规则" in results
     rectification = page(client, f"/public/p/{published['rectification']}")
     assert "问题及整改情况" in rectification and "新建村卫生室12个" in rectification
     assert "已完成" in rectification and "正在整改" in rectification and "佐证材料" in rectification
@@ -107,7 +107,7 @@ def test_a_withdrawn_publication_says_so(client, session, published, people):
     session.commit()
     html = page(client, f"/public/p/{published['results']}")
     assert "该信息已于" in html and "撤回" in html and "名次有误，将更正后重新发布" in html
-    assert "92.46" not in html and "重点跟踪" not in html
+    assert "92.46" not in html and "跟踪督办" not in html
     assert "已于" in page(client, "/public/2026/")
     missing = client.get("/public/p/nope")
     assert missing.status_code == 404 and "该公开信息不存在" in text(missing)
