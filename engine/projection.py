@@ -116,22 +116,22 @@ def _sync_tasks(session, instance, workflow, state: RowState, result: Projection
             if guid not in completed:
                 result.closed.append((guid, state.tasks[guid]))
             del state.tasks[guid]
-    infos = []
-    for guid, task in ready.items():
-        if guid in state.tasks:
-            continue
-        try:
-            info = describe(task)
-        except ScriptError as exc:  # keep the task reachable through its lane; the instance fails
-            result.errors.append((guid, exc))
-            info = fallback_info(task)
-        info.branch, info.branch_label = runtime.branch_and_label(task)
-        infos.append(info)
+    infos = [_describe(guid, task, result) for guid, task in ready.items() if guid not in state.tasks]
     if not infos:
         return
     _insert_rows(session, instance, infos, _principal_ids(session, infos), now)
     for info in infos:
         state.tasks[info.task_guid] = info.element_id
+
+
+def _describe(guid: str, task, result: Projection) -> TaskInfo:
+    try:
+        info = describe(task)
+    except ScriptError as exc:  # keep the task reachable through its lane; the instance fails
+        result.errors.append((guid, exc))
+        info = fallback_info(task)
+    info.branch, info.branch_label = runtime.branch_and_label(task)
+    return info
 
 
 _TASKS = HumanTask.__table__
@@ -211,6 +211,36 @@ def _candidates(instance, info: TaskInfo, ids: dict[tuple[str, str], int]) -> li
         # a task outside any lane belongs to whoever started the instance (as in SpiffArena)
         found.append((instance.started_by_id, None))
     return found
+
+
+_DESCRIBED = ("element_id", "title", "lane", "form_key", "ui_form_key", "instructions", "due_at", "priority",
+              "confidential", "branch", "branch_label")
+
+
+def describe_again(session: Session, instance: ProcessInstance, workflow, guids) -> Projection:
+    """Describe the open rows of these tasks afresh in place, after their definition changed (a
+    new version): title, form, due date, candidates... The row keeps its id, so links and pages
+    open on it still reach it, its claim and draft, and who an administrator reassigned it to; a
+    fixed assignee in the new definition takes the task. `sync` closed the rows of tasks that
+    are no longer waiting."""
+    result = Projection()
+    ready = {str(t.id): t for t in runtime.ready_human_tasks(workflow)}
+    rows = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(list(guids)),
+        HumanTask.state == TaskState.OPEN)).all()
+    found = [(row, _describe(row.task_guid, ready[row.task_guid], result)) for row in rows if row.task_guid in ready]
+    ids = _principal_ids(session, [info for _row, info in found])
+    for row, info in found:
+        for name in _DESCRIBED:
+            setattr(row, name, getattr(info, name))
+        row.assignee_id = ids.get(("user", info.assignee)) or row.assignee_id
+        kept = [c for c in row.candidates if c.by_reassign]  # an administrator's reassignment stands
+        row.candidates = kept + [HumanTaskCandidate(user_id=user_id, group_id=group_id)
+                                 for user_id, group_id in _candidates(instance, info, ids)
+                                 if (user_id, group_id) not in {(c.user_id, c.group_id) for c in kept}]
+    session.flush()
+    forget_state(instance.id)  # an element id may have changed with the definition
+    return result
 
 
 def drop_open_row(session: Session, instance: ProcessInstance, task_guid: str) -> None:

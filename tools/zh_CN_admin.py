@@ -61,6 +61,33 @@ ZH_ADMIN = {
     "The task tree could not be moved:": "任务树无法迁移：",
     "%(moved)s of %(total)s waiting instances were moved to version %(n)s.":
         "%(total)s 个等待中的实例有 %(moved)s 个已迁移到第 %(n)s 版。",
+    "Move the running and waiting instances of v%(n)s (all of them, or those ticked) to the chosen version? Open "
+    "tasks keep their links, claims and drafts and take the title, form and due date of the new version. This "
+    "cannot be undone.":
+        "将第 %(n)s 版进行中和等待中的实例（全部，或已勾选的）迁移到所选版本？未办结的任务保留原链接、认领和草稿，"
+        "并改用新版本的标题、表单和办理期限。此操作无法撤销。",
+    "Only some of them": "只迁移其中部分实例",
+    "Tick the instances to move; with none ticked, all of them move.": "勾选要迁移的实例；一个都不勾选则全部迁移。",
+    "%(n)s more instances are not listed here; the audit log has each of them.":
+        "另有 %(n)s 个实例未在此列出，审计日志中有每个实例的记录。",
+    # 机构与人员: user names of existing accounts
+    "Link existing accounts": "关联已有账号",
+    "Tick this only when a user name belongs to an account of this same person (a deputy who is also a committee "
+    "member, say). The account keeps its name and password. Accounts of administrators, auditors and departments "
+    "are never linked.":
+        "只有当用户名属于同一人的已有账号时才勾选（例如代表同时是常委会组成人员）。账号的姓名和密码保持不变。"
+        "管理员、审计员和被评议部门的账号一律不能关联。",
+    "An account with this user name exists already. If it is the same person, tick “Link existing accounts” (the "
+    "account keeps its name); otherwise choose another user name.":
+        "已有账号：该用户名属于一个已有账号。如确是同一人，请勾选“关联已有账号”（账号姓名不变）；否则请换一个用户名。",
+    "This user name belongs to an administrator's or auditor's account, which cannot be listed here.":
+        "已有账号：该用户名属于管理员或审计员账号，不能在此添加。",
+    "This user name is a department's contact account, which cannot be a committee member or a deputy.":
+        "已有账号：该用户名是被评议部门的联系人账号，不能作为常委会组成人员或代表。",
+    "Linking keeps the account's name, and it differs from this one: type the name as the account has it, or check "
+    "the user name.":
+        "关联已有账号时不改姓名，而这里的姓名与该账号的姓名不同：请按账号上的姓名填写，或核对用户名。",
+    " Linked to existing accounts: %(linked)s.": "关联已有账号 %(linked)s 条。",
     # the editor page
     "Check": "检查",
     "Deploy as a new version": "部署为新版本",

@@ -82,10 +82,10 @@ def load_county(session: Session, office: User, party: User) -> dict:
                for username, title in KNOWN_MEMBERS.items()]
     members += [{"username": f"member{i}", "name": VICE_CHAIRS[i - 4] if i < 9 else person_name(i),
                  "title": "副主任" if i < 9 else "委员"} for i in range(4, 29)]
-    done["committee"] = org_import.store(session, "committee", rows(members), office)
+    done["committee"] = org_import.store(session, "committee", rows(members), office, link_existing=True)
     deputies = [{"username": f"deputy{i}", "name": names.get(f"deputy{i}") or person_name(i + 100),
                  "delegation": DELEGATIONS[i % len(DELEGATIONS)] + "代表团"} for i in range(1, 201)]
-    done["deputy"] = org_import.store(session, "deputy", rows(deputies), office)
+    done["deputy"] = org_import.store(session, "deputy", rows(deputies), office, link_existing=True)
     _term_plan(session, party)
     return done
 

@@ -109,7 +109,8 @@ def _save(tab: str, found: Tab, form, key: str | None):
     session, values = get_session(), form_values(form)
     try:
         if found.is_person and key is None:
-            org_people.save_person(session, found.kind, values, current_user, must_be_new=True)
+            org_people.save_person(session, found.kind, values, current_user, must_be_new=True,
+                                   link_existing=form.link_existing.data)
         elif found.is_person:
             org_people.update_person(session, found.kind, key, values, current_user)
         elif key is None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -57,7 +57,17 @@ ERRORS = {
     "empty": _l("The file has no rows to import."),
     "too_many_rows": _l("The file has too many rows."),
     "too_large": _l("The file is too large."),
+    "existing_account": _l("An account with this user name exists already. If it is the same person, tick “Link "
+                           "existing accounts” (the account keeps its name); otherwise choose another user name."),
+    "protected_account": _l("This user name belongs to an administrator's or auditor's account, which cannot be "
+                            "listed here."),
+    "contact_account": _l("This user name is a department's contact account, which cannot be a committee member "
+                          "or a deputy."),
+    "name_differs": _l("Linking keeps the account's name, and it differs from this one: type the name as the "
+                       "account has it, or check the user name."),
 }
+
+LINK_EXISTING = _l("Link existing accounts")
 
 
 def error_text(code: str) -> str:
@@ -97,6 +107,7 @@ class ObserverForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     username = StringField(_l("User name"), validators=text(64, True))
+    link_existing = BooleanField(LINK_EXISTING)
     name = StringField(_l("Name"), validators=text(128, True))
     title = StringField(_l("Position"), validators=text(128))
     phone = StringField(_l("Phone"), validators=text(32))
@@ -104,6 +115,7 @@ class MemberForm(FlaskForm):
 
 class DeputyForm(FlaskForm):
     username = StringField(_l("User name"), validators=text(64, True))
+    link_existing = BooleanField(LINK_EXISTING)
     name = StringField(_l("Name"), validators=text(128, True))
     delegation = StringField(_l("Delegation"), validators=text(128, True))
     phone = StringField(_l("Phone"), validators=text(32))
@@ -122,7 +134,7 @@ def make_form(session, tab: Tab, values: dict | None = None) -> FlaskForm:
 
 
 def form_values(form: FlaskForm) -> dict:
-    return {field.name: field.data for field in form if field.name != "csrf_token"}
+    return {field.name: field.data for field in form if field.name not in ("csrf_token", "link_existing")}
 
 
 def add_errors(form: FlaskForm, errors: dict) -> None:

@@ -10,11 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
 
 from engine.services import org_import
 from web.db import get_session
 from web.org import require_manage, tab_of
-from web.org_forms import TABS, error_text
+from web.org_forms import LINK_EXISTING, TABS, error_text
 
 bp = Blueprint("org_import", __name__, url_prefix="/org")
 
@@ -25,6 +26,7 @@ TEMPLATE_NAMES = {"departments": "部门", "offices": "责任委室", "members":
 
 class UploadForm(FlaskForm):
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file."))])
+    link_existing = BooleanField(LINK_EXISTING)
 
 
 @bp.route("/<tab>/import", methods=["GET", "POST"])
@@ -38,14 +40,16 @@ def upload(tab: str):
         upload = form.file.data
         content = upload.read(org_import.MAX_BYTES + 1)
         try:
-            summary = org_import.import_file(session, found.kind, upload.filename or "", content, current_user)
+            summary = org_import.import_file(session, found.kind, upload.filename or "", content, current_user,
+                                             link_existing=found.is_person and form.link_existing.data)
         except org_import.ImportRefused as exc:
             session.rollback()
             problems = [{"row": e.row, "column": e.column, "message": error_text(e.code), "value": e.value}
                         for e in exc.rows]
         else:
             session.commit()
-            flash(_("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.", **summary), "success")
+            flash(_("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.", **summary) +
+                  (_(" Linked to existing accounts: %(linked)s.", **summary) if summary["linked"] else ""), "success")
             return redirect(url_for("org.listing", tab=tab))
     status = 422 if problems or form.errors else 200
     return render_template("org/import.html", tab=tab, spec=found, form=form, problems=problems,

@@ -3,7 +3,11 @@ instances and what changed; moving waiting instances to a later version; uploadi
 from another modeler as a new draft. Everyone else keeps the read-only viewer (models_pages)."""
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -71,6 +75,43 @@ def admin_index():
     return render_template("models/admin_index.html", infos=infos, aspect_names=aspect_names)
 
 
+RESULT_KEY = "migration_result"
+# the outcome of a move waits in the session for the page the POST redirects to (reloading that page
+# moves nothing again); past this many characters of JSON only the count of the rest is kept (the
+# audit log has every instance), so the cookie stays small
+RESULT_BUDGET = 2000
+
+
+def _result_row(outcome) -> dict:
+    params = {k: (v[:300] if isinstance(v, str) else v) for k, v in outcome.params.items()}
+    return {"instance_id": outcome.instance_id, "title": outcome.title[:60], "moved": outcome.moved,
+            "code": outcome.code, "reason": outcome.reason[:300], "params": params,
+            "blockers": [asdict(b) for b in outcome.blockers[:10]]}
+
+
+def keep_result(process_id: str, number: int, target: int, outcomes) -> None:
+    """Remember the outcomes of one move for the page it redirects to, those that stayed first."""
+    rows, size, left = [], 0, 0
+    for outcome in sorted(outcomes, key=lambda o: (o.moved, o.instance_id)):
+        row = _result_row(outcome)
+        size += len(json.dumps(row))
+        if size > RESULT_BUDGET:
+            left += 1
+            continue
+        rows.append(row)
+    cookie_session[RESULT_KEY] = {"process": process_id, "version": number, "target": target, "outcomes": rows,
+                                  "left": left}
+
+
+def take_result(process_id: str, number: int) -> dict:
+    """The template's `outcomes`, `target` and `left` for this version's page, once; else nothing."""
+    kept = cookie_session.get(RESULT_KEY)
+    if not kept or kept.get("process") != process_id or kept.get("version") != number:
+        return {}
+    cookie_session.pop(RESULT_KEY)
+    return {"outcomes": kept["outcomes"], "target": kept["target"], "left": kept["left"]}
+
+
 def render_version(process_id: str, number: int | None, **extra):
     """A version's page: the diagram for everyone; versions, changes and migration for admins."""
     found = processes.versions_of(get_session(), process_id)
@@ -80,6 +121,8 @@ def render_version(process_id: str, number: int | None, **extra):
     if current_user.is_admin:
         infos = versions.overview(get_session(), current_user, process_id)
         extra.update(info=infos[0] if infos else None, aspect_names=aspect_names, states=STATES)
+        extra.update(take_result(process_id, version.version))
+        extra["movable"] = migration.movable(get_session(), process_id, version.version, current_user)
     return render_template("models/show.html", version=version, versions=found, **extra)
 
 
@@ -91,12 +134,14 @@ def migrate(process_id: str, number: int):
     target = numbers.whole(request.form.get("to"))
     if target is None:
         abort(400)
-    outcomes = migration.migrate_version(session, process_id, number, target, current_user)
+    only = {n for n in map(numbers.whole, request.form.getlist("instance")) if n is not None}
+    outcomes = migration.migrate_version(session, process_id, number, target, current_user, only=only)
     session.commit()
     moved = sum(1 for o in outcomes if o.moved)
     flash(_("%(moved)s of %(total)s waiting instances were moved to version %(n)s.",
             moved=moved, total=len(outcomes), n=target), "success" if moved == len(outcomes) else "warning")
-    return render_version(process_id, number, outcomes=outcomes, target=target)
+    keep_result(process_id, number, target, outcomes)
+    return redirect(url_for("models.show", process_id=process_id, number=number, _anchor="migrate"))
 
 
 @bp.post("/upload")

@@ -2,11 +2,13 @@
 
 Each instance is moved in a savepoint of the caller's transaction: one refused or failing
 instance leaves the others moved. A moved instance gets the new version, its workflow on the
-new definition, and fresh inbox rows for the waiting tasks whose definition changed (a claim
-and a saved draft carry over); `instance_migrated` records both versions.
+new definition, and the inbox rows of the waiting tasks whose definition changed described
+afresh in place (same id, claim and draft), so a page open on such a task can still be
+submitted; `instance_migrated` records both versions.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from engine import audit, connectors, migration, projection, repository, runtime, serializer
 from engine.errors import Conflict, NotFound, ScriptError
-from engine.models import HumanTask, ProcessInstance, ProcessVersion, TaskState, User
+from engine.models import ProcessInstance, ProcessVersion, User
 from engine.permissions import require_admin
 from engine.services import notifications
 
 MOVABLE = ("running", "waiting")
+MIGRATED = "migrated"  # the end reason of a task the new version ended (tasks.require_open names it)
 
 
 @dataclass
@@ -42,20 +45,6 @@ def _version(session: Session, process_id: str, number: int) -> ProcessVersion:
     if version is None:
         raise NotFound(f"Process '{process_id}' has no version {number}.", process=process_id)
     return version
-
-
-def _keep_rows(session: Session, instance: ProcessInstance, guids: list[str]) -> dict[str, tuple]:
-    """Drop the open inbox rows of changed waiting tasks (sync describes them anew); return
-    each one's claim and draft to put back."""
-    kept = {}
-    for row in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(guids),
-            HumanTask.state == TaskState.OPEN)):
-        kept[row.task_guid] = (row.assignee_id, row.draft, row.draft_saved_at)
-        session.expunge(row)
-    for guid in kept:
-        projection.drop_open_row(session, instance, guid)
-    return kept
 
 
 def migrate_instance(session: Session, instance: ProcessInstance, target: ProcessVersion,
@@ -97,12 +86,11 @@ def migrate_instance(session: Session, instance: ProcessInstance, target: Proces
                      details={"from_version": source.version, "to_version": target.version,
                               "blockers": [_blocker_text(b) for b in plan.blockers]})
         return outcome
-    kept = _keep_rows(session, instance, plan.changed_waiting)
-    changes = repository.persist(session, instance, workflow)
+    changes = repository.persist(session, instance, workflow, end_reason=MIGRATED)
+    projection.describe_again(session, instance, workflow, plan.changed_waiting)
     notifications.send_queued(session, instance)
     repository.set_status(session, instance, instance.status, process_version_id=target.id)
     session.expire(instance, ["version"])
-    _restore_rows(session, instance, kept)
     audit.record(session, "instance_migrated", actor, instance=instance,
                  before={"version": source.version}, after={"version": target.version},
                  details={"from_version": source.version, "to_version": target.version,
@@ -115,37 +103,33 @@ def migrate_instance(session: Session, instance: ProcessInstance, target: Proces
     return outcome
 
 
-def _restore_rows(session: Session, instance: ProcessInstance, kept: dict[str, tuple]) -> None:
-    if not kept:
-        return
-    for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                       HumanTask.task_guid.in_(list(kept)),
-                                                       HumanTask.state == TaskState.OPEN)):
-        assignee, draft, saved_at = kept[row.task_guid]
-        if row.assignee_id is None and assignee is not None:
-            row.assignee_id = assignee
-        if draft is not None:
-            row.draft, row.draft_saved_at = draft, saved_at
-    session.flush()
-
-
 def _blocker_text(blocker: migration.Blocker) -> str:
     what = f"{blocker.element_id} ({blocker.name})" if blocker.name else blocker.element_id
     extra = f": {', '.join(blocker.changes)}" if blocker.changes else ""
     return f"{blocker.process_id}/{what} [{blocker.state}] {blocker.reason}{extra}"
 
 
+def movable(session: Session, process_id: str, number: int, actor: User) -> list[tuple[int, str]]:
+    """(id, title) of the running and waiting instances of one version, the ones a move takes."""
+    require_admin(actor, "move instances to another version")
+    source = _version(session, process_id, number)
+    return [(row.id, row.title) for row in session.execute(
+        select(ProcessInstance.id, ProcessInstance.title).where(
+            ProcessInstance.process_version_id == source.id, ProcessInstance.status.in_(MOVABLE))
+        .order_by(ProcessInstance.id))]
+
+
 def migrate_version(session: Session, process_id: str, from_version: int, to_version: int,
-                    actor: User) -> list[Outcome]:
-    """Move every running or waiting instance of one version to another, each on its own."""
+                    actor: User, only: Collection[int] | None = None) -> list[Outcome]:
+    """Move every running or waiting instance of one version to another (or those of them in
+    `only`), each on its own."""
     require_admin(actor, "move instances to another version")
     source = _version(session, process_id, from_version)
     target = _version(session, process_id, to_version)
     if target.version <= source.version:
         raise Conflict("Instances move only to a later version.", process=process_id)
-    ids = list(session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.process_version_id == source.id, ProcessInstance.status.in_(MOVABLE))
-        .order_by(ProcessInstance.id)))
+    ids = [instance_id for instance_id, _title in movable(session, process_id, from_version, actor)
+           if not only or instance_id in only]
     outcomes = []
     for instance_id in ids:
         instance = repository.get_instance(session, instance_id)

@@ -124,16 +124,20 @@ def parse(kind: str, table: list[list[str]]) -> list[tuple[int, dict]]:
     return rows
 
 
-def import_file(session: Session, kind: str, filename: str, content: bytes, actor: User) -> dict:
-    """Check every row, then store them all: {"created", "updated", "unchanged"}; or ImportRefused."""
+def import_file(session: Session, kind: str, filename: str, content: bytes, actor: User,
+                link_existing: bool = False) -> dict:
+    """Check every row, then store them all: {"created", "linked", "updated", "unchanged"}; or
+    ImportRefused. `link_existing`: see org_people.check_account."""
     org.require_manage(actor, "import organisation data")
-    summary = store(session, kind, parse(kind, read_table(filename, content)), actor)
+    summary = store(session, kind, parse(kind, read_table(filename, content)), actor, link_existing)
     audit.record(session, "org_imported", actor, details={"kind": kind, "file": filename[:255], **summary})
     return summary
 
 
-def store(session: Session, kind: str, rows: list[tuple[int, dict]], actor: User) -> dict:
-    """Check then upsert parsed rows ([(row number, values)]); all or nothing."""
+def store(session: Session, kind: str, rows: list[tuple[int, dict]], actor: User,
+          link_existing: bool = False) -> dict:
+    """Check then upsert parsed rows ([(row number, values)]); all or nothing. People whose user
+    name belongs to another account are refused unless `link_existing` (org_people.check_account)."""
     org.require_manage(actor, "import organisation data")
     names = {field: name for name, field in COLUMNS[kind].items()}
     is_person = kind in org_people.KINDS
@@ -145,16 +149,19 @@ def store(session: Session, kind: str, rows: list[tuple[int, dict]], actor: User
             else org.check_unit(session, kind, values, offices)
         if clean[key] and clean[key] in seen:
             errors.setdefault(key, "duplicate")
+        elif is_person and not errors:
+            errors = org_people.check_account(session, kind, clean, link_existing)
         seen[clean[key]] = number
         problems += [RowError(number, names.get(field, field), code, str(values.get(field) or ""))
                      for field, code in errors.items()]
         checked.append(clean)
     if problems:
         raise ImportRefused(problems)
-    summary = {"created": 0, "updated": 0, "unchanged": 0}
+    summary = {"created": 0, "linked": 0, "updated": 0, "unchanged": 0}
     for clean in checked:
         if is_person:
-            outcome = org_people.save_person(session, kind, {"is_active": True}, actor, checked=clean)[2]
+            outcome = org_people.save_person(session, kind, {"is_active": True}, actor, checked=clean,
+                                             link_existing=link_existing)[2]
         else:
             outcome = _upsert_unit(session, kind, clean, actor)
         summary[outcome] += 1

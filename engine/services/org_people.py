@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import DeputyProfile, MemberProfile, User
+from engine.models import Department, DeputyProfile, MemberProfile, User
 from engine.services import users
 from engine.services.org import COMMITTEE_GROUP, DEPUTY_GROUP, require_manage, require_view
 
@@ -104,16 +104,47 @@ def snapshot(user: User, profile, kind: str) -> dict:
             "phone": profile.phone, "is_active": profile.is_active}
 
 
+def check_account(session: Session, kind: str, clean: dict, link_existing: bool = False) -> dict:
+    """{field: error code} when the user name belongs to an account that is not yet this kind of
+    person: the office lists people, it does not take over accounts. An administrator's or
+    auditor's account (protected_account) and a department's contact account (contact_account)
+    are never listed; another account only when `link_existing` says so (else existing_account),
+    and then under the name it has (else name_differs): linking renames no one."""
+    user, profile = find_person(session, kind, clean["username"])
+    if user is None or profile is not None:
+        return {}
+    if user.is_admin or user.is_auditor:
+        return {"username": "protected_account"}
+    if _is_contact(session, user):
+        return {"username": "contact_account"}
+    if not link_existing:
+        return {"username": "existing_account"}
+    if user.display_name != clean["name"]:
+        return {"name": "name_differs"}
+    return {}
+
+
+def _is_contact(session: Session, user: User) -> bool:
+    """A member of some department's contact group (the department's own account)."""
+    groups = [group.name for group in user.groups]
+    return bool(groups) and session.scalar(
+        select(Department.code).where(Department.group_name.in_(groups)).limit(1)) is not None
+
+
 def save_person(session: Session, kind: str, values: dict, actor: User, checked: dict | None = None,
-                must_be_new: bool = False) -> tuple[User, object, str]:
-    """Create or update a person by user name: (user, profile, "created" | "updated" | "unchanged")."""
+                must_be_new: bool = False, link_existing: bool = False) -> tuple[User, object, str]:
+    """Create or update a person by user name: (user, profile, "created" | "linked" | "updated" |
+    "unchanged"); "linked": an existing account became this kind of person (see check_account)."""
     require_manage(actor, "change members and deputies")
     spec = kind_of(kind)
     clean = checked if checked is not None else _checked(kind, values)
     user, profile = find_person(session, kind, clean["username"])
     if must_be_new and profile is not None:
         raise Conflict(f"'{clean['username']}' is listed already.", user=clean["username"])
-    outcome = "unchanged"
+    refused = check_account(session, kind, clean, link_existing)
+    if refused:
+        raise InvalidInput("The user name belongs to an existing account.", errors=refused)
+    outcome = "unchanged" if user is None or profile is not None else "linked"
     if user is None:
         user = users.create_user(session, clean["username"], clean["name"], actor)
         outcome = "created"
@@ -123,11 +154,9 @@ def save_person(session: Session, kind: str, values: dict, actor: User, checked:
         profile = spec.model(user_id=user.id, **{spec.extra: clean[spec.extra]}, phone=clean["phone"],
                              is_active=wanted["is_active"], updated_at=clock.now())
         session.add(profile)
-        user.display_name = clean["name"]
         session.flush()
         audit.record(session, f"{spec.event}_created", actor, after=snapshot(user, profile, kind),
-                     details={"username": user.username})
-        outcome = "created"
+                     details={"username": user.username, "existing_account": outcome == "linked"})
     else:
         old, new = audit.changed(snapshot(user, profile, kind), wanted)
         if new:

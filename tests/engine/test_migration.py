@@ -1,14 +1,14 @@
 """Moving waiting instances to a newer version: safe moves, refusals naming the reached tasks."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import clock, repository
-from engine.errors import PermissionDenied
-from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskState, Timer
+from engine.errors import PermissionDenied, TaskEnded
+from engine.models import AuditEvent, Group, HumanTask, ProcessInstance, TaskState, Timer
 from engine.services import migration, processes, tasks
 from tests.conftest import bundle
 
@@ -249,3 +249,60 @@ def test_a_renamed_waiting_timer_keeps_its_due_time_and_a_changed_one_counts_aga
     processes.deploy(session, {**files, "timers/timers.bpmn": longer.encode()}, admin)
     assert migration.migrate_version(session, "rectify", 2, 3, admin)[0].moved
     assert timers_of(session, instance.id)["remind"] == datetime(2026, 3, 20, 1, 0, tzinfo=UTC)  # counted from now
+
+
+def test_a_changed_waiting_task_keeps_its_row_and_is_described_afresh(session, admin, start, plan_setup,
+                                                                      make_user):
+    """Whoever has the task open can still submit it: same id, claim and draft; new title, due
+    date and candidates."""
+    make_user("reviewer", groups=["复核组"])
+    instance = start_plan(start)
+    start_plan(start, "卫健局")  # a later row: a row written anew would get another id even on SQLite
+    row = open_task(session, instance.id, "write_plan")
+    row_id, due = row.id, row.due_at
+    tasks.claim(session, row_id, admin)
+    tasks.save_draft(session, row_id, {"summary": "写了一半"}, admin)
+    files = plan_v2(plan_setup, rename="提交整改计划")
+    text = files[PLAN].decode().replace(
+        'value="add_months(issued_on, 1)"/>',
+        'value="add_days(add_months(issued_on, 1), 3)"/>'
+        '<spiffworkflow:property name="candidates" value="\'group:复核组\'"/>')
+    processes.deploy(session, {**files, PLAN: text.encode()}, admin)
+
+    outcomes = migration.migrate_version(session, "plan", 1, 2, admin)
+
+    assert all(outcome.moved for outcome in outcomes)
+    session.expire_all()
+    renewed = open_task(session, instance.id, "write_plan")
+    assert renewed.id == row_id and renewed.title == "提交整改计划：教育局"
+    assert renewed.assignee_id == admin.id and renewed.draft == {"summary": "写了一半"}
+    assert renewed.due_at == due + timedelta(days=3)
+    reviewers = session.scalar(select(Group.id).where(Group.name == "复核组"))
+    assert [(c.user_id, c.group_id) for c in renewed.candidates] == [(None, reviewers)]
+    assert session.scalar(select(func.count()).select_from(HumanTask)) == 2
+    tasks.complete_task(session, row_id, {"summary": "四项整改措施",
+                                          "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    assert open_task(session, instance.id, "confirm")
+
+
+def test_a_task_the_new_version_ends_keeps_its_row_and_says_why(session, admin, start, plan_setup):
+    """write_plan becomes a script task: its row is closed as moved away, not deleted."""
+    instance = start_plan(start)
+    row = open_task(session, instance.id, "write_plan")
+    row_id = row.id
+    text = plan_setup[PLAN].decode()
+    begin = text.index('<bpmn:userTask id="write_plan"')
+    end = text.index("</bpmn:userTask>", begin) + len("</bpmn:userTask>")
+    script = ('<bpmn:scriptTask id="write_plan" name="提交整改方案"><bpmn:incoming>f1</bpmn:incoming>'
+              '<bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>summary = "自动"</bpmn:script></bpmn:scriptTask>')
+    processes.deploy(session, {**plan_setup, PLAN: (text[:begin] + script + text[end:]).encode()}, admin)
+
+    [outcome] = migration.migrate_version(session, "plan", 1, 2, admin)
+
+    assert outcome.moved, outcome.reason
+    session.expire_all()
+    ended = session.get(HumanTask, row_id)
+    assert ended.state == TaskState.CANCELLED and ended.end_reason == migration.MIGRATED
+    with pytest.raises(TaskEnded):
+        tasks.complete_task(session, row_id, {"summary": "x", "items": []}, admin, "test")
+    assert open_task(session, instance.id, "confirm")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine.connectors import Context, OperationError, registry
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.models import AuditEvent, Department, DeputyProfile, Group, User
+from engine.models import AuditEvent, Department, DeputyProfile, Group, MemberProfile, User
 from engine.services import org, org_import, org_people, users
 
 DEPARTMENT_HEADER = ["编码", "名称", "简称", "负责人", "联系人组", "责任委室", "联系领导", "分管副县长", "上级主管部门"]
@@ -130,24 +130,58 @@ def test_an_import_creates_then_updates_and_reports_unchanged(session, office):
             ["D01", "县教育局", "教育局", "王局长", "教育局", "教科文卫工委", "陈静", "李副县长", "市教育局"],
             ["D02", "县财政局", "财政局", "", "财政局", "", "", "", ""]]
     assert org_import.import_file(session, "department", "a.csv", csv_bytes(rows), office) == {
-        "created": 2, "updated": 0, "unchanged": 0}
+        "created": 2, "linked": 0, "updated": 0, "unchanged": 0}
     rows[2][3] = "赵局长"
     assert org_import.import_file(session, "department", "b.csv", csv_bytes(rows, "gbk"), office) == {
-        "created": 0, "updated": 1, "unchanged": 1}
+        "created": 0, "linked": 0, "updated": 1, "unchanged": 1}
     assert session.scalar(select(Department.head_name).where(Department.code == "D02")) == "赵局长"
     assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.event_type == "org_imported")) == 2
 
 
 def test_people_import_creates_users_without_passwords(session, office, make_user):
-    make_user("dep002", display_name="旧名字")
     content = csv_bytes([["用户名", "姓名", "代表团", "电话"], ["dep001", "郑国强", "城关镇代表团", ""],
                          ["dep002", "冯丽", "城关镇代表团", "13900000002"]], "gbk")
     assert org_import.import_file(session, "deputy", "代表.csv", content, office) == {
-        "created": 2, "updated": 0, "unchanged": 0}
-    assert session.scalar(select(User.display_name).where(User.username == "dep002")) == "冯丽"
+        "created": 2, "linked": 0, "updated": 0, "unchanged": 0}
     assert session.scalars(select(User.password_hash).where(User.username.like("dep%"))).all() == [None, None]
     assert count(session, DeputyProfile.id) == 2
     assert org_import.import_file(session, "deputy", "代表.csv", content, office)["unchanged"] == 2
+
+
+PEOPLE_HEADER = ["用户名", "姓名", "职务", "电话"]
+
+
+def test_the_office_cannot_take_over_accounts(session, office, make_user):
+    """An existing account is never renamed or listed by surprise: administrators', auditors' and
+    departments' accounts are refused, any other is linked only when asked, under its own name."""
+    make_user("admin", display_name="管理员", is_admin=True)
+    make_user("auditor", display_name="审计员", is_auditor=True)
+    org.create_unit(session, "department", {"code": "D01", "name": "县教育局", "group_name": "教育局"}, office)
+    make_user("dept_edu", display_name="教育局", groups=["教育局"])
+    make_user("deputy1", display_name="王代表", groups=[org.DEPUTY_GROUP])
+    rows = [PEOPLE_HEADER, ["admin", "张三", "委员", ""], ["auditor", "审计员", "委员", ""],
+            ["dept_edu", "教育局", "委员", ""], ["deputy1", "王代表", "委员", ""]]
+    for link in (False, True):
+        with pytest.raises(org_import.ImportRefused) as caught:
+            org_import.import_file(session, "committee", "委员.csv", csv_bytes(rows), office, link_existing=link)
+        assert {(e.row, e.column, e.code) for e in caught.value.rows} == {
+            (2, "用户名", "protected_account"), (3, "用户名", "protected_account"), (4, "用户名", "contact_account"),
+            *([] if link else [(5, "用户名", "existing_account")])}
+    names = dict(session.execute(select(User.username, User.display_name)).all())
+    assert (names["admin"], names["auditor"]) == ("管理员", "审计员") and count(session, MemberProfile.id) == 0
+
+    renamed = csv_bytes([PEOPLE_HEADER, ["deputy1", "王五", "委员", ""]])
+    with pytest.raises(org_import.ImportRefused) as caught:
+        org_import.import_file(session, "committee", "委员.csv", renamed, office, link_existing=True)
+    assert [(e.column, e.code) for e in caught.value.rows] == [("姓名", "name_differs")]
+    assert org_import.import_file(session, "committee", "委员.csv", csv_bytes([rows[0], rows[4]]), office,
+                                  link_existing=True) == {"created": 0, "linked": 1, "updated": 0, "unchanged": 0}
+    deputy = users.get_user(session, "deputy1")
+    assert sorted(g.name for g in deputy.groups) == sorted([org.DEPUTY_GROUP, org.COMMITTEE_GROUP])
+    with pytest.raises(InvalidInput) as caught:  # the form's way in is held to the same rules
+        org_people.save_person(session, "deputy", {"username": "auditor", "name": "审计员改名",
+                                                   "delegation": "城关镇代表团"}, office, link_existing=True)
+    assert caught.value.errors == {"username": "protected_account"}
     bad = csv_bytes([["用户名", "代表团"], ["dep003", "x"]])
     with pytest.raises(org_import.ImportRefused) as caught:
         org_import.import_file(session, "deputy", "x.csv", bad, office)

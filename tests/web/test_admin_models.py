@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 
 import forms
-from engine.models import AuditEvent, ProcessDraft, ProcessInstance, ProcessVersion
-from engine.services import instances, processes
+from engine.models import AuditEvent, HumanTask, ProcessDraft, ProcessInstance, ProcessVersion
+from engine.services import instances, processes, tasks
+from engine.services.migration import Outcome
 from tests.conftest import DATA, bundle
+from tests.engine.test_migration import plan_v2
 from tests.web.conftest import PASSWORD, csrf_token
-from web import create_app
+from web import create_app, process_admin
 
 APPROVAL = (DATA / "approval" / "approval.bpmn").read_text()
 FOREIGN = DATA / "foreign"
@@ -199,19 +201,50 @@ def test_form_upload_from_the_side_panel(client, login, world, session):
     assert bad.status_code == 400
 
 
-def test_moving_waiting_instances_shows_a_result_per_instance(client, login, world, session, admin):
-    first_id = instances.start_instance(session, "approval", admin, {"unit": "教育局"}).id
+def deploy_approval_v2(session, admin, old="发布", new="公开发布"):
     files = bundle("approval")
-    files["approval/approval.bpmn"] = APPROVAL.replace("发布", "公开发布").encode()
+    files["approval/approval.bpmn"] = APPROVAL.replace(old, new).encode()
     processes.deploy(session, files, admin, form_checker=forms.check_bundle_form)
     session.commit()
+
+
+def test_moving_waiting_instances_shows_a_result_per_instance(client, login, world, session, admin):
+    first_id = instances.start_instance(session, "approval", admin, {"unit": "教育局"}).id
+    deploy_approval_v2(session, admin)
     login("boss")
     page = client.get("/processes/approval/v1").get_data(as_text=True)
     assert 'action="/processes/approval/v1/migrate"' in page
-    result = client.post("/processes/approval/v1/migrate", data={"to": "2"}).get_data(as_text=True)
-    assert f'data-instance="{first_id}" data-moved="true"' in result
+    assert 'data-confirm="将第 1 版进行中和等待中的实例（全部，或已勾选的）迁移到所选版本？' in page  # asked first
+    response = client.post("/processes/approval/v1/migrate", data={"to": "2"})
+    assert response.status_code == 302 and response.headers["Location"] == "/processes/approval/v1#migrate"
+    result = client.get("/processes/approval/v1").get_data(as_text=True)
+    assert f'data-instance="{first_id}" data-moved="true"' in result and "已迁移" in result
     [(version_id,)] = rows(session, select(ProcessInstance.process_version_id).where(ProcessInstance.id == first_id))
     assert rows(session, select(ProcessVersion.version).where(ProcessVersion.id == version_id)) == [(2,)]
+    assert "migration-results" not in client.get("/processes/approval/v1").get_data(as_text=True)  # shown once
+
+
+def test_a_task_open_while_its_instance_moves_keeps_its_address(client, login, world, session, admin):
+    """Someone has the task open; the administrator renames it and moves the instance; the page's
+    submit still reaches the task, which now carries the new name."""
+    instance = instances.start_instance(session, "approval", admin, {"unit": "教育局"})
+    instances.start_instance(session, "approval", admin, {"unit": "卫健局"})  # a later row (SQLite reuses the last id)
+    [task] = [t for t in instance_tasks(session, instance.id) if t.state == "open"]
+    session.commit()
+    login("clerk")
+    assert client.get(f"/tasks/{task.id}").status_code == 200
+    deploy_approval_v2(session, admin, 'name="起草方案"', 'name="起草整改方案"')
+    boss = client.application.test_client()  # the administrator, in another browser
+    boss.post("/login", data={"username": "boss", "password": PASSWORD})
+    assert boss.post("/processes/approval/v1/migrate", data={"to": "2"}).status_code == 302
+    assert "起草整改方案" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{task.id}", data={"title": "整改方案"})
+    assert response.status_code == 302
+    assert [t.state for t in instance_tasks(session, instance.id) if t.id == task.id] == ["completed"]
+
+
+def instance_tasks(session, instance_id):
+    return [row for (row,) in rows(session, select(HumanTask).where(HumanTask.instance_id == instance_id))]
 
 
 def test_every_post_needs_the_csrf_token(database_url, sessions, tmp_path, world, session):
@@ -298,3 +331,44 @@ def test_a_new_process_with_a_bad_id_or_name_is_refused_and_nothing_is_made(clie
     refused = client.post("/processes/new", data=form, follow_redirects=True)
     assert said in refused.get_data(as_text=True)
     assert rows(session, select(ProcessDraft.process_id)) == []
+
+
+def test_a_long_migration_result_keeps_the_session_cookie_small(app):
+    """Past the budget only a count is kept; instances that stayed come first (they need reading)."""
+    outcomes = [Outcome(i, f"实例{i}" * 20, True) for i in range(1, 60)]
+    outcomes.append(Outcome(99, "留下", False, "fails", params={"message": "x" * 5000}))
+    with app.test_request_context():
+        process_admin.keep_result("approval", 1, 2, outcomes)
+        kept = process_admin.take_result("approval", 1)
+        assert kept["outcomes"][0]["instance_id"] == 99 and len(kept["outcomes"][0]["params"]["message"]) == 300
+        assert 0 < len(kept["outcomes"]) < 60 and kept["left"] == 60 - len(kept["outcomes"])
+        assert process_admin.take_result("approval", 1) == {}  # once
+
+
+def test_the_administrator_may_move_only_some_instances(client, login, world, session, admin):
+    ids = [instances.start_instance(session, "approval", admin, {"unit": unit}).id for unit in ("教育局", "卫健局")]
+    deploy_approval_v2(session, admin)
+    login("boss")
+    page = client.get("/processes/approval/v1").get_data(as_text=True)
+    assert "只迁移其中部分实例" in page and f'name="instance" value="{ids[1]}"' in page
+    assert client.post("/processes/approval/v1/migrate", data={"to": "2", "instance": str(ids[1])}).status_code == 302
+    result = client.get("/processes/approval/v1").get_data(as_text=True)
+    assert f'data-instance="{ids[1]}" data-moved="true"' in result and f'data-instance="{ids[0]}"' not in result
+    found = dict(rows(session, select(ProcessInstance.id, ProcessVersion.version).join(ProcessVersion)))
+    assert found == {ids[0]: 1, ids[1]: 2}
+
+
+def test_a_refused_instance_names_the_task_in_the_way_after_the_redirect(client, login, world, session, admin):
+    files = bundle("inbox")
+    processes.deploy(session, files, admin)
+    instance = instances.start_instance(session, "plan", admin, {"department": "教育局", "issued_on": "2026-03-01"})
+    [task] = [t for t in instance_tasks(session, instance.id) if t.state == "open"]
+    tasks.complete_task(session, task.id, {"summary": "四项整改措施",
+                                           "items": [{"problem": "p", "deadline": "2026-04-01"}]}, admin, "test")
+    processes.deploy(session, plan_v2(files, drop_confirm=True), admin)
+    session.commit()
+    login("boss")
+    assert client.post("/processes/plan/v1/migrate", data={"to": "2"}).status_code == 302
+    result = client.get("/processes/plan/v1").get_data(as_text=True)
+    assert f'data-instance="{instance.id}" data-moved="false"' in result
+    assert '<li data-element="confirm"><code>confirm</code> 确认整改方案' in result and "新版本中已删除" in result

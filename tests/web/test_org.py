@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from engine.models import Ballot, Department
+from engine.models import Ballot, Department, User
 from engine.services import org, term_plans
 from tests.web.conftest import PASSWORD, read, text
 
@@ -144,3 +144,36 @@ def test_term_plans_and_coverage(client, login, people, county):
     assert "县水利局" in coverage and "table-warning" in coverage and "未安排" in coverage
     assert coverage.count("✓") == 1  # 县教育局's 2022 vote is counted
     assert client.get("/term-plans/999").status_code == 404
+
+
+def test_the_office_cannot_take_over_accounts_through_the_pages(client, login, session, people, county, make_user):
+    make_user("admin", display_name="管理员", is_admin=True)
+    session.commit()
+    login("office")
+    form = text(client.get("/org/members/new"))
+    assert 'name="link_existing"' in form and "关联已有账号" in form
+    for username, message in (("admin", "属于管理员或审计员账号"), ("auditor", "属于管理员或审计员账号"),
+                              ("dept", "联系人账号"), ("deputy", "如确是同一人，请勾选")):
+        refused = client.post("/org/members/new", data={"username": username, "name": "张三", "title": "委员"})
+        assert refused.status_code == 422 and "已有账号" in text(refused) and message in text(refused), username
+    names = dict(session.execute(select(User.username, User.display_name)).all())
+    session.commit()
+    assert names["admin"] == "管理员" and names["auditor"] != "张三"
+    linked = client.post("/org/members/new", data={"username": "deputy", "name": names["deputy"], "title": "委员",
+                                                   "link_existing": "y"})
+    assert linked.status_code == 302
+
+    page = text(client.get("/org/deputies/import"))
+    assert 'name="link_existing"' in page
+    content = "用户名,姓名,代表团\r\nadmin,张三,城关镇代表团\r\ndept,教育局联系人,城关镇代表团\r\n".encode()
+    response = client.post("/org/deputies/import", data={"file": (io.BytesIO(content), "代表.csv"),
+                                                         "link_existing": "y"}, content_type="multipart/form-data")
+    page = text(response).replace("\n", "").replace("    ", "")
+    assert response.status_code == 422
+    assert "<td>2</td><td>用户名</td><td>已有账号：该用户名属于管理员或审计员账号" in page
+    assert "<td>3</td><td>用户名</td><td>已有账号：该用户名是被评议部门的联系人账号" in page
+    content = f"用户名,姓名,职务\r\nnew1,新委员,委员\r\nparty,{names['party']},委员\r\n".encode()
+    response = client.post("/org/members/import", data={"file": (io.BytesIO(content), "委员.csv"),
+                                                        "link_existing": "y"},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "已导入：新增 1 条" in text(response) and "关联已有账号 1 条" in text(response)
