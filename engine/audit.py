@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine import clock, connectors
 from engine.db import canonical_json
 from engine.models import AuditEvent, AuditHead, User
 from engine.serializer import json_safe
@@ -83,6 +83,9 @@ def _head(session: Session) -> tuple[int, str]:
     return row[0], row[1]
 
 
+# details of an event a service task's operation recorded: the process did it, when the `actor`
+# completed the step before (engine/connectors.py)
+BY_PROCESS = "by_process"
 VIA_TOKEN = "pingyi.via_token"  # session.info: (token id, user id) of the API token this request came with
 
 
@@ -93,7 +96,8 @@ def record(session: Session, event_type: str, actor: User | None, *, instance=No
     """Append one event, returned as the dict of its columns.
 
     `instance` may be a ProcessInstance (its id and process are taken). An event of a request that
-    came with an API token names the token (`via_token` in its details).
+    came with an API token names the token (`via_token` in its details); one a service task's
+    operation records is the process's (`by_process`), the actor having completed the step before.
 
     Written with core statements (no ORM flush): the head row is locked on first use in a
     transaction and moved forward with every event.
@@ -101,6 +105,8 @@ def record(session: Session, event_type: str, actor: User | None, *, instance=No
     via = session.info.get(VIA_TOKEN)
     if via is not None and actor is not None and via[1] == actor.id:  # what a program did with a token
         details = {**(details or {}), "via_token": via[0]}
+    if actor is not None and connectors.running() and not (details or {}).get(BY_PROCESS):
+        details = {**(details or {}), BY_PROCESS: True}  # the process acted; the actor's step led to it
     last_seq, last_hash = _head(session)
     event = {
         "seq": last_seq + 1,

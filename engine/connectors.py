@@ -103,6 +103,12 @@ def bound(session, actor=None, instance=None) -> Iterator[Context]:
         _context.reset(token)
 
 
+def running() -> bool:
+    """Whether a service task's operation is running now (what it records, the process does)."""
+    context = _context.get()
+    return context is not None and context.task is not None
+
+
 def call(name: str, params: dict, result_variable: str | None = None, task=None) -> object:
     context = _context.get()
     if context is None:

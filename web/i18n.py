@@ -150,12 +150,16 @@ DATA_KEYS = {
     "departments": _l("Departments"), "content_items": _l("Content items"), "channels": _l("How to give your opinion"),
     "contact": _l("Contact"), "meeting_date": _l("Meeting date"), "rule": _l("Counting rules"), "rows": _l("Rows"),
     "rank": _l("Rank"), "department": _l("Department"), "score": _l("Score"), "grade": _l("Grade"),
-    "flagged": _l("followed up"), "notes": _l("Notes"), "items": _l("Problems and their rectification"),
+    "flagged": _l("follow up"), "notes": _l("Notes"), "items": _l("Problems and their rectification"),
     "problem": _l("Problem"), "measure": _l("Measures"), "evidence": _l("Evidence"),
     "report_summary": _l("Rectification report"), "reevaluation": _l("Re-evaluation"), "text": _l("Text"),
     # what a channel received (the service operation opinions.summary)
     "total": _l("Total"), "by_rating": _l("By rating"), "by_item": _l("By content item"),
     "adopted": _l("Adopted opinions"), "content_item": _l("Content item"), **RATINGS, **SOURCES,
+    # a vote's result as the process receives it (engine/services/counting.py)
+    "ballot": _l("Vote number"), "subject": _l("Evaluated"), "void_reason": _l("Why the round is void"),
+    "counts": _l("Votes"), "rates": _l("Shares of the valid votes"), "basic": _l("Basically satisfied"),
+    "invalid": _l("Invalid"), "combined_rate": _l("Satisfied and basically satisfied, share"),
 }
 
 

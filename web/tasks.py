@@ -8,11 +8,12 @@ from werkzeug.datastructures import MultiDict
 
 import forms
 from engine.errors import InvalidInput, PermissionDenied
-from engine.services import attachments, tasks, views
+from engine.services import attachments, tasks, term_plans, views
 from web import auditor, formkit
 from web.db import get_session
 from web.errors import respond, wants_json
 from web.files import storage
+from web.term_plans import PROCESS_ID as TERM_PLAN_PROCESS
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -24,10 +25,19 @@ def _back(task_id: int):
     return redirect(url_for("tasks.show", task_id=task_id))
 
 
+def _term_plans(page) -> list:
+    """The term plans (规划表) the task's process drafts, when the viewer may open them: what the
+    approver reviews is on the plan's page."""
+    if page.instance.process_id != TERM_PLAN_PROCESS or not term_plans.may_view(current_user):
+        return []
+    return [plan for plan in term_plans.list_plans(get_session(), current_user) if plan.instance_id == page.instance.id]
+
+
 def _render(page, kit, status: int = 200):
     files = formkit.attachment_map(page.files)
     readonly = [(step, formkit.readonly(step.form, step.data, files)) for step in page.earlier]
-    return render_template("tasks/show.html", page=page, kit=kit, earlier=readonly), status
+    return render_template("tasks/show.html", page=page, kit=kit, earlier=readonly,
+                           term_plans=_term_plans(page)), status
 
 
 @bp.get("/<int:task_id>")

@@ -18,6 +18,19 @@ from engine.services import scope
 
 VIEWED = "auditor_viewed"
 PER_PAGE_MAX = 200
+# what the process does when someone's step leads to it, whoever the event names: a vote's result
+# arriving, a step that stops with an error (the rest say so in their details: audit.BY_PROCESS)
+PROCESS_EVENTS = ("message_received", "instance_failed")
+
+
+def by_process(event_type: str, details) -> bool:
+    """Whether the process did it (its `actor` completed the step that led to it)."""
+    return event_type in PROCESS_EVENTS or bool(isinstance(details, dict) and details.get(audit.BY_PROCESS))
+
+
+def by_process_condition():
+    """by_process as a WHERE clause."""
+    return or_(AuditEvent.event_type.in_(PROCESS_EVENTS), AuditEvent.details[audit.BY_PROCESS].as_boolean())
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,11 @@ class Entry:
     tampered: bool
     actor_label: str
     people: dict[str, str] = field(default_factory=dict)  # user name -> name, of the holders it names
+
+    @property
+    def by_process(self) -> bool:
+        """The process did it; `actor_label` names whose step led to it."""
+        return self.event.actor_id is not None and by_process(self.event.event_type, self.event.details)
 
 
 @dataclass

@@ -123,13 +123,22 @@ def _seen_tasks(session: Session, instance_id: int, view: InstanceView) -> dict[
     return {guid: task_id for guid, task_id, branch in rows if view.sees_task(task_id, branch)}
 
 
+# What happened to the instance as a whole, shown to those who see only some of its branches. Its
+# other events without a task (a ballot's result arriving in one department's meeting, a channel made
+# for each department, a reminder to another department, a failed step) are the office's.
+SHARED_EVENTS = frozenset({"instance_started", "instance_suspended", "instance_resumed", "instance_terminated",
+                           "instance_migrated", "publication_published"})
+
+
 def history(session: Session, instance_id: int, seen: dict[str, int] | None = None) -> list[audit_history.Entry]:
     """The instance's events, each checked against its hash (auditors' views are not shown here).
-    With `seen` (from _seen_tasks): the instance's own events and those of the tasks seen."""
+    With `seen` (from _seen_tasks): the events of the tasks seen and those of the instance as a
+    whole (SHARED_EVENTS)."""
     entries = audit_history.timeline(session, instance_id)
     if seen is None:
         return entries
-    return [e for e in entries if e.event.task_guid is None or e.event.task_guid in seen]
+    return [e for e in entries if e.event.task_guid in seen
+            or (e.event.task_guid is None and e.event.event_type in SHARED_EVENTS)]
 
 
 def files(session: Session, instance_id: int, seen: dict[str, int] | None = None) -> list[Attachment]:
@@ -140,8 +149,22 @@ def files(session: Session, instance_id: int, seen: dict[str, int] | None = None
     return [a for a in found if a.human_task_id in task_ids]
 
 
+def choice_data(session: Session, instance: ProcessInstance, labels: Labels | None = None) -> dict:
+    """The task data variables that hold a form's choices (`deputy_choices`: user name and name of
+    each deputy), as the instance holds them now: a closed task's answers then read as the titles of
+    the choices made, not their values. Empty when no form of the version takes its choices so."""
+    names = set((labels or version_labels(session, instance.version)).option_vars.values())
+    if not names:
+        return {}
+    data = task_data(session, instance)
+    return {name: data[name] for name in names if name in data}
+
+
 def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask | None = None,
-                  view: InstanceView = WHOLE) -> list[Step]:
+                  view: InstanceView = WHOLE, choices: dict | None = None) -> list[Step]:
+    """The completed tasks `view` sees, in order, each with its answers and its form (`choices`: as
+    choice_data gives them, found here when not given)."""
+    choices = choice_data(session, instance) if choices is None else choices
     query = (select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED)
              .options(selectinload(HumanTask.completed_by)).order_by(HumanTask.completed_at, HumanTask.id))
     steps = []
@@ -150,7 +173,7 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
             continue
         data = done.submitted or {}
         steps.append(Step(task=done, data=data, form=form_spec(session, instance.process_version_id, done.form_key,
-                                                               done.ui_form_key, data)))
+                                                               done.ui_form_key, {**choices, **data})))
     return steps
 
 
@@ -189,12 +212,15 @@ def task_page(session: Session, task_id: int, user: User) -> TaskPage:
     if task.branch is not None:  # a department's task: the main line and this department's steps only
         view = view.within(task.branch)
     seen = _seen_tasks(session, instance.id, view)
+    labels = version_labels(session, instance.version)
+    choices = choice_data(session, instance, labels)
     return TaskPage(
         task=task, instance=instance, process_name=instance.version.name, context=context, values=values,
-        form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key, context or values),
-        can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, task, view),
+        form=form_spec(session, instance.process_version_id, task.form_key, task.ui_form_key,
+                       context or {**choices, **values}),
+        can_work=can_work, can_claim=can_claim, earlier=earlier_steps(session, instance, task, view, choices),
         files=files(session, instance.id, seen), history=history(session, instance.id, seen),
-        labels=version_labels(session, instance.version), is_overdue=overdue, is_due_soon=soon)
+        labels=labels.with_options(context or choices), is_overdue=overdue, is_due_soon=soon)
 
 
 def instance_page(session: Session, instance_id: int, user: User) -> InstancePage:
@@ -208,6 +234,7 @@ def instance_page(session: Session, instance_id: int, user: User) -> InstancePag
     data = task_data(session, instance) if view.whole else {}
     seen = _seen_tasks(session, instance.id, view)
     labels = version_labels(session, instance.version)
+    labels = labels.with_options(data or choice_data(session, instance, labels))
     nobody = progress.nobody_can_take(session, instance.id, view) if open_tasks else {}
     return InstancePage(instance=instance, version=instance.version, visited=list(instance.visited or []),
                         current=sorted({t.element_id for t in open_tasks}), open_tasks=open_tasks, data=data,

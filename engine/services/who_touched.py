@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, User
 from engine.services import scope
-from engine.services.history import VIEWED
+from engine.services.history import VIEWED, by_process_condition
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Person:
     first_at: datetime | None = None
     last_at: datetime | None = None
     by_type: dict[str, int] = field(default_factory=dict)
+    # what the process did when their steps led to it (history.by_process), not counted as theirs
+    triggered: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,15 +51,19 @@ def who_touched(session: Session, department: str, year: int | None) -> Report:
     where = [scope.department_condition(found)]
     if year:
         where.append(scope.year_condition(session, year))
-    acted = (select(AuditEvent.actor_id, AuditEvent.event_type, func.count(), func.min(AuditEvent.created_at),
-                    func.max(AuditEvent.created_at))
+    system = by_process_condition()
+    acted = (select(AuditEvent.actor_id, AuditEvent.event_type, system, func.count(),
+                    func.min(AuditEvent.created_at), func.max(AuditEvent.created_at))
              .where(*where, AuditEvent.actor_id.is_not(None), AuditEvent.event_type != VIEWED)
-             .group_by(AuditEvent.actor_id, AuditEvent.event_type))
+             .group_by(AuditEvent.actor_id, AuditEvent.event_type, system))
     people: dict[int, Person] = {}
-    for actor_id, event_type, count, first, last in session.execute(acted):
+    for actor_id, event_type, is_system, count, first, last in session.execute(acted):
         person = people.setdefault(actor_id, Person(actor_id, "", ""))
-        person.count += count
-        person.by_type[event_type] = count
+        if is_system:
+            person.triggered[event_type] = person.triggered.get(event_type, 0) + count
+        else:
+            person.count += count
+            person.by_type[event_type] = person.by_type.get(event_type, 0) + count
         person.first_at = min(filter(None, (person.first_at, first)))
         person.last_at = max(filter(None, (person.last_at, last)))
     for user_id, username, display_name in session.execute(

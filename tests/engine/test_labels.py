@@ -71,4 +71,28 @@ def test_a_step_names_its_data_as_its_own_form_does():
                           by_element={"log": ({"held_on": "日期"}, {"kind": {"forum": "座谈会"}})})
     own = named.for_element("log")
     assert (own.field("held_on"), own.field("notes"), own.choice("kind", "forum")) == ("日期", "会议情况", "座谈会")
-    assert named.for_element("other") is named and named.for_element(None) is named
+    assert named.for_element("other") is named
+
+
+def test_what_no_step_recorded_is_named_by_the_start_form_only():
+    """A vote's result arriving (no element) keeps the application's `status`: not the title the
+    rectification form gives its own `status` field."""
+    named = labels.Labels(fields={"status": "整改状态", "department": "被评议部门"},
+                          choices={"status": {"done": "已完成"}},
+                          start=({"department": "被评议部门"}, {"department": {"D01": "县教育局"}}))
+    system = named.for_element(None)
+    assert system.fields == {"department": "被评议部门"} and system.choice("status", "done") is None
+    assert system.choice("department", "D01") == "县教育局" and named.for_element(None) is system
+
+
+def test_choices_taken_from_task_data_read_as_their_titles(session, deploy):
+    deploy("options_labels")
+    found = labels.for_version(session, processes.latest_version(session, "options_labels"))
+    assert found.option_vars == {"deputies": "deputy_choices", "department_code": "department_options"}
+    assert found.with_options({}) is found and found.choice("deputies", "deputy1") is None
+    data = {"deputy_choices": [{"value": "deputy1", "label": "王代表"}, "plain"],
+            "department_options": [{"id": "D01", "title": "县教育局"}]}
+    named = found.with_options(data)
+    assert named.choice("deputies", "deputy1") == "王代表" and named.choice("department_code", "D01") == "县教育局"
+    assert named.for_element("prepare").choice("deputies", "deputy1") == "王代表"  # in the step's own events
+    assert found.choice("deputies", "deputy1") is None  # the version's labels stay as they were
