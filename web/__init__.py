@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         inbox,
         instances,
         ledger,
+        logs,
         modeler,
         models_pages,
         notifications,
@@ -99,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     auditor.register(app)
     inbox.register_context(app)
     cli.init_app(app)
+    logs.install()  # no 代表码 in a request line or an error message
     return app
 
 

@@ -6,8 +6,9 @@ OPINION_HASH_SALT (default: derived from SECRET_KEY), PUBLIC_BASE_URL, DEPUTY_GR
 DEPUTY_CODE_MAX_AGE (seconds), DEPUTY_CODE_SALT.
 
 Rate limits count submissions (POST) on the public and the deputy form together: per device
-(a random long-lived cookie this module sets; without one, per IP address at the device rate)
-and, higher, per IP address (many phones share one behind a carrier's NAT).
+(a random long-lived cookie this module sets and signs; without one, or with one the server did not
+sign, per IP address at the device rate) and, higher, per IP address (many phones share one behind
+a carrier's NAT).
 """
 from __future__ import annotations
 
@@ -23,17 +24,21 @@ from flask import Response, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, Signer
 from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from engine.errors import InvalidInput
-from engine.services import deputy_codes
+from engine.errors import InvalidInput, PermissionDenied
+from engine.services import deputy_codes, opinion_photos
 from engine.services.opinions import NAME_MAX, PHONE, TEXT_MAX, TEXT_MIN, OpinionInput, PhotoStore, Sender
+from web.db import get_session
 from web.extensions import limiter
 
 DEVICE_COOKIE = "pingyi_device"
 DEVICE_MAX_AGE = 2 * 365 * 24 * 3600
+DEPUTY_COOKIE = "pingyi_deputy"  # the 代表码 after its scan, so that no other address carries it
+DEPUTY_COOKIE_MAX_AGE = 30 * 24 * 3600
 _DEVICE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 RATINGS = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
@@ -52,6 +57,8 @@ FIELD_ERRORS = {
     ("photos", "type"): _l("Only photos (JPG, PNG, GIF, WebP) are accepted."),
     ("photos", "size"): _l("A photo is too large."),
     ("photos", "content"): _l("A file is not a real photo."),
+    ("photos", "pixels"): _l("A photo has too many pixels (at most %(n)s million). Please send a smaller one.",
+                             n=opinion_photos.MAX_PIXELS // 1_000_000),
     ("photos", "empty"): _l("A photo is empty."),
 }
 
@@ -84,9 +91,15 @@ class PaperOpinionForm(OpinionForm):
 
 
 def opinion_input(form: OpinionForm) -> OpinionInput:
-    photos = [(f.filename, f.stream) for f in request.files.getlist("photos") if f and f.filename]
+    """The form's input with its photos already cleaned (engine/services/opinion_photos.py). Decoding
+    them takes time, so the request's transaction is committed first and none is open meanwhile (on
+    SQLite each one holds the write lock). Raises InvalidInput for a photo that is refused."""
+    files = [(f.filename, f.stream) for f in request.files.getlist("photos") if f and f.filename]
+    honeypot = form.website.data or ""
+    get_session().commit()
+    photos = [] if honeypot else opinion_photos.clean(files, current_app.config["OPINION_PHOTO_MAX_SIZE"])
     return OpinionInput(rating=form.rating.data or "", text=form.text.data or "", name=form.name.data or "",
-                        phone=form.phone.data or "", photos=photos, honeypot=form.website.data or "")
+                        phone=form.phone.data or "", photos=photos, honeypot=honeypot)
 
 
 def add_errors(form: OpinionForm, exc: InvalidInput) -> None:
@@ -107,9 +120,19 @@ def hash_salt() -> str:
     return hmac.new(current_app.config["SECRET_KEY"].encode(), b"pingyi.opinion-hash", hashlib.sha256).hexdigest()
 
 
+def _device_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="pingyi.device-cookie", digest_method=hashlib.sha256)
+
+
 def device_id() -> str | None:
+    """The random part of the device cookie this server signed; a value made up by the sender counts
+    as no cookie (the device limit then counts the IP address)."""
     value = request.cookies.get(DEVICE_COOKIE, "")
-    return value if _DEVICE.match(value) else None
+    try:
+        device = _device_signer().unsign(value[:200]).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
+    return device if _DEVICE.match(device) else None
 
 
 def sender() -> Sender:
@@ -122,12 +145,29 @@ def deputy_keys() -> deputy_codes.Keys:
                              max_age=config["DEPUTY_CODE_MAX_AGE"], group=config["DEPUTY_GROUP"])
 
 
+def remember_deputy(response: Response, token: str) -> Response:
+    """The scanned 代表码 kept in a cookie for the deputy's pages under /d/ (still checked on every
+    request: a revoked or expired code stops working at once)."""
+    response.set_cookie(DEPUTY_COOKIE, token, max_age=DEPUTY_COOKIE_MAX_AGE, path="/d", httponly=True,
+                        samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def deputy_token() -> str:
+    """The 代表码 this browser scanned; PermissionDenied (reason "missing") when it has none."""
+    token = request.cookies.get(DEPUTY_COOKIE, "")
+    if not token:
+        raise PermissionDenied("No deputy code was scanned on this browser.", reason="missing")
+    return token[:1000]
+
+
 def protect(response: Response) -> Response:
     """After every public page: give the browser a device cookie, keep pages out of caches and
-    never send the address (a deputy's token is in it) to another site."""
+    never send the address (a scanned 代表码 is in it) to another site."""
     if device_id() is None:
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(32), max_age=DEVICE_MAX_AGE, httponly=True,
-                            samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        device = _device_signer().sign(secrets.token_urlsafe(32)).decode()
+        response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

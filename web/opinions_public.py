@@ -1,8 +1,11 @@
 """The pages reached by scanning a QR code, without signing in.
 
 /o/<slug>  the 评议码 of one department: rating, opinion, optional name, phone and photos.
-/d/<token> the 代表码 of one deputy: the year's open channels, a form for each, and their own
-           past opinions with what became of them.
+/d/<token> the 代表码 of one deputy: its scan exchanges the token for a cookie (opinion_kit.
+           remember_deputy) and leads to /d/home, so that only the scan's address carries the
+           token (addresses end up in logs and browser histories).
+/d/home    the deputy's page: the year's open channels, a form for each (/d/c/<channel id>), their
+           votes (/d/v/<ballot>, web/voting.py) and their own past opinions with what became of them.
 """
 from __future__ import annotations
 
@@ -49,7 +52,8 @@ def engine_error(exc: EngineError):
     if exc.code == "permission_denied":
         reason = exc.params.get("reason")
         message = {"expired": _("This deputy code has expired. Please ask the evaluation office for a new one."),
-                   "revoked": _("This deputy code is no longer valid. Please ask the evaluation office for a new one.")
+                   "revoked": _("This deputy code is no longer valid. Please ask the evaluation office for a new one."),
+                   "missing": _("Please scan the QR code of your deputy code again.")
                    }.get(reason, _("This deputy code is not valid."))
         return notice(403, message)
     return notice(exc.status, messages.get(exc.code, _("The request could not be completed.")))
@@ -70,8 +74,8 @@ def too_many(exc: HTTPException):
     return notice(429, _("You have sent several opinions in a short time. Please try again later."))
 
 
-def _render_form(form, channel, status: int = 200, deputy=None, token: str | None = None):
-    return render_template("opinions/public_form.html", form=form, channel=channel, deputy=deputy, token=token,
+def _render_form(form, channel, status: int = 200, deputy=None):
+    return render_template("opinions/public_form.html", form=form, channel=channel, deputy=deputy,
                            max_mb=kit.photo_store().max_size // (1024 * 1024)), status
 
 
@@ -110,33 +114,42 @@ def channel_qr(slug: str, kind: str):
 
 @bp.get("/d/<token>")
 def deputy_home(token: str):
-    session = get_session()
-    deputy = deputy_codes.verify(session, token, kit.deputy_keys())
-    return render_template("opinions/deputy_home.html", deputy=deputy, token=token,
+    """The scan of a 代表码 (the address on the card): the token becomes a cookie."""
+    deputy_codes.verify(get_session(), token, kit.deputy_keys())
+    return kit.remember_deputy(redirect(url_for(".deputy_page")), token)
+
+
+def _deputy():
+    return deputy_codes.verify(get_session(), kit.deputy_token(), kit.deputy_keys())
+
+
+@bp.get("/d/home")
+def deputy_page():
+    session, deputy = get_session(), _deputy()
+    return render_template("opinions/deputy_home.html", deputy=deputy,
                            channels=opinion_channels.open_channels(session, dates.today().year),
                            submissions=deputy_codes.own_submissions(session, deputy),
                            open_ballots=ballots.my_open_ballots(session, deputy))
 
 
-@bp.route("/d/<token>/c/<int:channel_id>", methods=["GET", "POST"])
+@bp.route("/d/c/<int:channel_id>", methods=["GET", "POST"])
 @kit.device_limit
 @kit.ip_limit
-def deputy_form(token: str, channel_id: int):
-    session = get_session()
-    deputy = deputy_codes.verify(session, token, kit.deputy_keys())
+def deputy_form(channel_id: int):
+    session, deputy = get_session(), _deputy()
     channel = opinion_channels.get_channel(session, channel_id)
     if not channel.is_open:
         raise opinions.ChannelClosed("closed")
     form = kit.OpinionForm()
     if not form.validate_on_submit():
-        return _render_form(form, channel, 422 if request.method == "POST" else 200, deputy, token)
+        return _render_form(form, channel, 422 if request.method == "POST" else 200, deputy)
     try:
         opinions.submit_deputy(session, channel.id, kit.opinion_input(form), deputy, kit.sender(), kit.photo_store())
     except InvalidInput as exc:
         session.rollback()
         kit.add_errors(form, exc)
-        return _render_form(form, channel, 422, deputy, token)
+        return _render_form(form, channel, 422, deputy)
     session.commit()
     flash(_("Thank you. Your opinion on %(department)s was received.", department=channel.department_name),
           "success")
-    return redirect(url_for(".deputy_home", token=token))
+    return redirect(url_for(".deputy_page"))

@@ -2,16 +2,17 @@
 
 A rating is one of 满意 / 基本满意 / 不满意 (the grades of the evaluation's own ballot), the text
 is required (5 to 2,000 characters), name and phone are optional, up to 3 photos (images only,
-checked by their first bytes) are written to disk. The sender's IP address and device cookie
-are kept only as salted HMAC-SHA256 hashes: the same text from the same device, IP address or
-deputy on the same channel within 24 hours is refused as a duplicate. A filled honeypot field
-means a robot: the submission is accepted without a word and discarded.
+checked by their first bytes and their pixel count, scaled down and without metadata: see
+opinion_photos, which the web layer calls before it opens the transaction) are written to disk.
+The sender's IP address and device cookie are kept only as salted HMAC-SHA256 hashes: the same
+text from the same device, IP address or deputy on the same channel within 24 hours is refused as
+a duplicate. A filled honeypot field means a robot: the submission is accepted without a word and
+discarded.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import re
 import secrets
 import unicodedata
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from PIL import Image, ImageOps
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -29,9 +29,9 @@ from engine.models import Opinion, OpinionChannel, OpinionPhoto, User
 from engine.models.opinions import RATINGS
 from engine.services import attachments
 from engine.services.opinion_channels import by_slug, get_channel, require_staff
+from engine.services.opinion_photos import MAX_PHOTOS, clean_one
 
 TEXT_MIN, TEXT_MAX, NAME_MAX = 5, 2000, 64
-MAX_PHOTOS = 3
 DEFAULT_PHOTO_SIZE = 5 * 1024 * 1024
 DUPLICATE_WINDOW = timedelta(hours=24)
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
@@ -121,40 +121,12 @@ def _refuse_duplicate(session: Session, channel: OpinionChannel, digest: str, ip
         raise DuplicateOpinion("The same opinion was already received from this sender today.", channel=channel.id)
 
 
-REENCODED = frozenset({"JPEG", "PNG", "WEBP"})
-
-
-def without_metadata(stream, max_size: int) -> io.BytesIO:
-    """The photo turned upright and written again without its metadata (EXIF, XMP, comments: the
-    camera, the time and the place could name the sender). A file over `max_size` or a GIF passes
-    as it is (write_file judges it); what is no readable image is refused."""
-    data = stream.read(max_size + 1)
-    if len(data) > max_size or not data:  # too large, or empty: write_file says which
-        return io.BytesIO(data)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in REENCODED:
-                return io.BytesIO(data)
-            kind = image.format
-            upright = ImageOps.exif_transpose(image)
-            if kind == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
-                upright = upright.convert("RGB")
-            clean = io.BytesIO()
-            upright.save(clean, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidInput("A photo could not be read as an image.", errors={"photos": "content"}) from None
-    clean.seek(0)
-    return clean
-
-
 def _write_photos(photos: PhotoStore, files) -> list[attachments.StoredFile]:
     """Write every photo, or none: the ones written before a refused one are removed again."""
     stored: list[attachments.StoredFile] = []
     try:
         for name, stream in files:
-            if Path(name or "").suffix.lower() not in attachments.IMAGE_TYPES:  # before reading it as an image
-                raise InvalidInput("Only photos are accepted.", errors={"photos": "type"})
-            stored.append(attachments.write_file(photos.directory, name, without_metadata(stream, photos.max_size),
+            stored.append(attachments.write_file(photos.directory, name, clean_one(name, stream, photos.max_size),
                                                  field="photos", max_size=photos.max_size,
                                                  allowed=attachments.IMAGE_TYPES))
     except InvalidInput:

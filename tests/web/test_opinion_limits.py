@@ -93,3 +93,21 @@ def test_the_public_form_keeps_csrf(make_app, session, slug):
                                               "csrf_token": token})
     assert accepted.status_code == 302
     assert len(all_of(session, Opinion, "id")) == 1
+
+
+def test_a_device_cookie_the_server_did_not_sign_counts_as_none(make_app, session, slug):
+    """Review G1: a new made-up cookie per post dodged the device limit; now each counts as the address."""
+    app = make_app(OPINION_RATE_LIMIT_DEVICE="2 per minute", OPINION_RATE_LIMIT_IP="100 per minute")
+    codes = []
+    for n in range(3):
+        bot = app.test_client()
+        bot.set_cookie("pingyi_device", f"{n}" * 43)  # passed the old check: 32 to 64 URL-safe characters
+        codes.append(send(bot, slug, n))
+    assert codes == [302, 302, 429]
+    phone = opened(citizen(app), slug)
+    signed = phone.get_cookie("pingyi_device").value
+    assert signed.count(".") == 1 and len(signed) > 43
+    assert send(phone, slug, 7) == 302  # a device the server gave its cookie to has its own count
+    tampered = app.test_client()
+    tampered.set_cookie("pingyi_device", signed[:-2] + ("AA" if not signed.endswith("AA") else "BB"))
+    assert send(tampered, slug, 8) == 429

@@ -112,13 +112,16 @@ def test_a_closed_channel_refuses(client, login, session, world):
 
 def test_forged_expired_and_revoked_deputy_codes_are_refused(app, client, login, session, world):
     token = deputy_token(app, session, world)
-    assert client.get(f"/d/{token}").status_code == 200
+    assert client.get(f"/d/{token}").status_code == 302 and client.get("/d/home").status_code == 200
     forged = client.get(f"/d/{token[:-3]}xyz")
     assert forged.status_code == 403 and "代表码无效" in text(forged)
-    assert client.post(f"/d/{token[:-3]}xyz/c/{world['channel']}", data=OPINION).status_code == 403
+    stranger = app.test_client()  # no code scanned, or a made-up one in the cookie
+    assert "请重新扫描您的代表码二维码" in text(stranger.post(f"/d/c/{world['channel']}", data=OPINION))
+    stranger.set_cookie("pingyi_deputy", token[:-3] + "xyz", path="/d")
+    assert stranger.post(f"/d/c/{world['channel']}", data=OPINION).status_code == 403
     app.config["DEPUTY_CODE_MAX_AGE"] = 60
     clock.advance(seconds=61)
-    expired = client.get(f"/d/{token}")
+    expired = client.get("/d/home")  # the scanned code is checked again on every request
     assert expired.status_code == 403 and "已过期" in text(expired)
     clock.reset()
     app.config["DEPUTY_CODE_MAX_AGE"] = 3600
@@ -127,31 +130,38 @@ def test_forged_expired_and_revoked_deputy_codes_are_refused(app, client, login,
     assert card.status_code == 200 and "<svg" in text(card)
     assert client.post(f"/opinions/deputies/{world['deputy']}/revoke", data={"reason": "手机丢失"}).status_code == 302
     client.post("/logout")
-    revoked = client.get(f"/d/{token}")
+    revoked = client.get("/d/home")
     assert revoked.status_code == 403 and "已失效" in text(revoked)
+    assert client.get(f"/d/{token}").status_code == 403
     assert deputy_token(app, session, world) != token  # the reissued code works
-    assert client.get(f"/d/{deputy_token(app, session, world)}").status_code == 200
+    assert client.get(f"/d/{deputy_token(app, session, world)}", follow_redirects=True).status_code == 200
     assert opinions_in_db(session) == []
 
 
 def test_a_deputy_gives_opinions_and_follows_them(app, client, login, session, world):
     token = deputy_token(app, session, world)
-    home = text(client.get(f"/d/{token}"))
-    assert "李代表" in home and f"/d/{token}/c/{world['channel']}" in home and "还没有提出意见" in home
-    form = client.get(f"/d/{token}/c/{world['channel']}")
+    scan = client.get(f"/d/{token}")  # the token becomes a cookie; no other address carries it
+    assert scan.status_code == 302 and scan.headers["Location"] == "/d/home"
+    cookie = scan.headers["Set-Cookie"]
+    assert f"pingyi_deputy={token}" in cookie and "HttpOnly" in cookie and "Path=/d" in cookie
+    home = text(client.get("/d/home"))
+    assert "李代表" in home and f'href="/d/c/{world["channel"]}"' in home and "还没有提出意见" in home
+    assert token not in home
+    form = client.get(f"/d/c/{world['channel']}")
     assert form.status_code == 200 and 'name="name"' not in text(form) and form.headers["Referrer-Policy"] == \
         "no-referrer"
-    sent = client.post(f"/d/{token}/c/{world['channel']}", data={**OPINION, "photos": [(io.BytesIO(PNG), "a.png")]},
+    assert token not in text(form)
+    sent = client.post(f"/d/c/{world['channel']}", data={**OPINION, "photos": [(io.BytesIO(PNG), "a.png")]},
                        content_type="multipart/form-data")
-    assert sent.status_code == 302 and sent.headers["Location"] == f"/d/{token}"
+    assert sent.status_code == 302 and sent.headers["Location"] == "/d/home"
     [opinion] = opinions_in_db(session)
     assert opinion.source == "deputy" and opinion.deputy_id == world["deputy"]
-    listed = text(client.get(f"/d/{token}"))
+    listed = text(client.get("/d/home"))
     assert "已收到" in listed and "交警疏导" in listed and "1 张照片" in listed
     login("investigator")
     client.post(f"/opinions/{opinion.id}/adopt", data={"_channel": world["channel"]})
     client.post("/logout")
-    assert "已采纳" in text(client.get(f"/d/{token}"))
+    assert "已采纳" in text(client.get("/d/home"))
 
 
 def test_the_office_enters_paper_opinions(client, login, session, world, make_user):
@@ -211,7 +221,8 @@ def test_the_investigation_group_classifies_merges_and_adopts(client, login, ses
 def test_the_department_never_sees_who_wrote(app, client, login, session, world):
     submit_three(client, world)
     token = deputy_token(app, session, world)
-    client.post(f"/d/{token}/c/{world['channel']}", data={"rating": "satisfied", "text": "代表意见：家校沟通做得好。"})
+    client.get(f"/d/{token}")
+    client.post(f"/d/c/{world['channel']}", data={"rating": "satisfied", "text": "代表意见：家校沟通做得好。"})
     login("office")
     client.post(f"/opinions/channels/{world['channel']}/offline",
                 data={"rating": "satisfied", "text": "纸质意见：校车安全有保障。", "name": "赵六",
@@ -334,7 +345,7 @@ def test_a_signed_in_deputy_reaches_their_own_page(client, login, session, world
     assert 'id="deputy-entry"' in index and "提交代表意见" in index
     mine = client.get("/opinions/mine")
     assert mine.status_code == 302 and "/d/" in mine.headers["Location"]
-    home = text(client.get(mine.headers["Location"]))
+    home = text(client.get(mine.headers["Location"], follow_redirects=True))
     assert "李代表" in home and f"/c/{world['channel']}" in home  # the channel to give an opinion on
     client.post("/logout")
     login("dept")
