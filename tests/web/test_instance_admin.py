@@ -108,3 +108,17 @@ def test_labels_end_in_the_punctuation_of_the_page_language(client, login, sessi
     client.get("/lang/en")
     page = text(client.get(f"/tasks/{task.id}"))
     assert "Due: " in page and "Due：" not in page
+
+
+def test_a_long_history_shows_the_latest_events_and_the_rest_on_demand(client, login, session, world):  # noqa: F811
+    start_plan(client, login)
+    login("boss")
+    task = the_task(session)
+    for n in range(35):  # 70 events after the start
+        client.post(f"/instances/{task.instance_id}/suspend", data={"reason": f"暂停 {n}"})
+        client.post(f"/instances/{task.instance_id}/resume", data={"reason": f"恢复 {n}"})
+    page = text(client.get(f"/instances/{task.instance_id}"))
+    assert page.count(" data-seq=") == 60 and 'id="earlier-history"' in page
+    assert "恢复 34" in page and "暂停 0<" not in page
+    full = text(client.get(f"/instances/{task.instance_id}?history=all"))
+    assert full.count(" data-seq=") > 70 and "暂停 0<" in full and 'id="earlier-history"' not in full
