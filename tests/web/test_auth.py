@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from tests.web.conftest import PASSWORD, csrf_token
 from web import create_app
@@ -273,16 +274,23 @@ def test_a_chosen_password_easy_to_guess_is_refused_with_the_reason(client, logi
     assert done.status_code == 302
 
 
+@contextmanager
+def app_of_its_own(database_url, tmp_path, **config):
+    """An app apart from the shared test app (whose rate limits are off), disposed of afterwards."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True,
+                      "ATTACHMENTS_DIR": str(tmp_path), **config})
+    try:
+        yield app
+    finally:
+        app.extensions["pingyi.engine"].dispose()
+
+
 def test_guessing_the_current_password_is_limited(database_url, sessions, session, make_user, tmp_path):
     make_user("office", password=PASSWORD)
     session.commit()
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "s", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "ATTACHMENTS_DIR": str(tmp_path)})
-    try:
+    with app_of_its_own(database_url, tmp_path, WTF_CSRF_ENABLED=False) as app:
         client = app.test_client()
         assert client.post("/login", data={"username": "office", "password": PASSWORD}).status_code == 302
         codes = [client.post("/password", data={"old_password": f"guess-{n}", "new_password": "river-lantern-42",
                                                 "repeat": "river-lantern-42"}).status_code for n in range(11)]
         assert codes[:10] == [200] * 10 and codes[10] == 429
-    finally:
-        app.extensions["pingyi.engine"].dispose()
