@@ -87,9 +87,11 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append([_text(value) if isinstance(value, str) else value for value in values])
-        for cell in sheet[sheet.max_row]:
+    for number, values in enumerate(rows, start=2):
+        line = [_text(value) if isinstance(value, str) else value for value in values]
+        sheet.append(line)
+        # the row just added, named by number: sheet.max_row scans every cell, once per row
+        for cell in next(sheet.iter_rows(min_row=number, max_row=number, max_col=max(1, len(line)))):
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text someone typed, never a formula Excel would run
     sheet.freeze_panes = "A2"

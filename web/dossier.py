@@ -16,13 +16,16 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
+import forms
 from engine import clock
-from engine.models import User
+from engine.models import HumanTask, TaskState, User
 from engine.services import exports, history, views
 from engine.services.attachments import path_of
 from web import formkit
@@ -51,6 +54,40 @@ class _Writer:
         return digest.hexdigest()
 
 
+class _Pages:
+    """Renders the dossier's pages with one template context, built once: the app's context processors
+    (the navigation's counts, meaningless in a ZIP) run once per dossier instead of once per file, and
+    each distinct form is parsed (and its schema checked) once."""
+
+    def __init__(self):
+        self.context: dict = {}
+        current_app.update_template_context(self.context)
+        self.env = current_app.jinja_env
+        self.read = self.env.from_string(formkit.READ)
+        self.definitions: dict[str, object] = {}
+
+    def page(self, name: str, **values) -> str:
+        return self.env.get_template(name).render({**self.context, **values})
+
+    def form(self, spec, data: dict, files: dict) -> Markup:
+        """As formkit.readonly gives it."""
+        if not spec.schema:
+            return formkit.readonly(spec, data, files)
+        key = json.dumps([spec.schema, spec.ui], sort_keys=True, default=str)
+        if key not in self.definitions:
+            self.definitions[key] = forms.parse_definition(spec.schema, spec.ui)
+        return Markup(self.read.render({**self.context, "definition": self.definitions[key], "data": data or {},
+                                        "attachments": files or {}}))
+
+
+def _with_answers(session, instance_id: int) -> list[HumanTask]:
+    """Load the completed tasks' answers (a deferred column) in one statement rather than one per task:
+    earlier_steps then finds them in the session while the caller holds the list."""
+    query = (select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.COMPLETED)
+             .options(undefer(HumanTask.submitted)).execution_options(populate_existing=True))
+    return list(session.scalars(query))
+
+
 def _file_chunks(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -67,10 +104,13 @@ def build(session, instance_id: int, storage: Path, handle) -> None:
     see the instance (checked here) and to read the history (checked by the blueprint)."""
     page = views.instance_page(session, instance_id, current_user)
     instance = page.instance
+    answered = _with_answers(session, instance_id)  # held: the session only keeps weak references
     steps = views.earlier_steps(session, instance)
+    del answered
     events = history.timeline(session, instance_id, include_views=True)
     names = {f.public_id: f"files/{f.public_id}-{f.filename}" for f in page.files}
     linked = {f.public_id: {"name": f.filename, "url": "../" + names[f.public_id]} for f in page.files}
+    pages = _Pages()
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         out = _Writer(archive)
         out.add("instance.json", _json({
@@ -88,8 +128,8 @@ def build(session, instance_id: int, storage: Path, handle) -> None:
                 "id": task.id, "title": task.title, "element": task.element_id, "lane": task.lane,
                 "completed_by": task.completed_by.username if task.completed_by else None,
                 "completed_at": task.completed_at, "form": task.form_key, "data": step.data}))
-            out.add(stem + ".html", render_template("audit/dossier/task.html", step=step, instance=instance,
-                                                    body=formkit.readonly(step.form, step.data, linked)))
+            out.add(stem + ".html", pages.page("audit/dossier/task.html", step=step, instance=instance,
+                                               body=pages.form(step.form, step.data, linked)))
             entries.append((step, stem + ".html"))
         enclosed = {}
         for f in page.files:
@@ -108,10 +148,10 @@ def build(session, instance_id: int, storage: Path, handle) -> None:
         words = export_words()
         out.add("timeline.csv", exports.csv_stream(words.header(exports.EVENT_FIELDS),
                                                    (exports.event_row(e.event, words) for e in events)))
-        out.add("timeline.html", render_template("audit/dossier/timeline.html", instance=instance, entries=events))
-        out.add("index.html", render_template("audit/dossier/index.html", page=page, tasks=entries, names=names,
-                                              enclosed=enclosed, said=said, uploaders=uploaders,
-                                              statuses=status_names(), generated_at=clock.now()))
+        out.add("timeline.html", pages.page("audit/dossier/timeline.html", instance=instance, entries=events))
+        out.add("index.html", pages.page("audit/dossier/index.html", page=page, tasks=entries, names=names,
+                                         enclosed=enclosed, said=said, uploaders=uploaders,
+                                         statuses=status_names(), generated_at=clock.now()))
         out.add("SHA256SUMS", "\n".join(out.sums) + "\n")
     handle.seek(0)
 
