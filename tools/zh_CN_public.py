@@ -75,4 +75,10 @@ ZH_PUBLIC = {
     "Withdrawn. Its page now says so, with the date and the reason.": "已撤回。公开页面将注明撤回日期和原因。",
     "Cancel": "取消",
     "Back": "返回",
+    # the opinion channel page's filter and paging (opinions/channel.html)
+    "All statuses": "全部状态",
+    "All ratings": "全部评价",
+    "Without a content item": "未列入评议内容",
+    "Opinions %(first)s–%(last)s of %(total)s": "第 %(first)s–%(last)s 条，共 %(total)s 条意见",
+    "No opinion matches.": "没有符合条件的意见。",
 }

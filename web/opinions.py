@@ -84,18 +84,36 @@ def new_channel():
         422 if form.errors else 200
 
 
+def _chosen(values) -> opinion_review.OpinionFilter:
+    """The list's filter from query (or form) values; an unknown status or rating, or a page that is
+    not a number, is ignored rather than refused."""
+    status, rating = values.get("status") or None, values.get("rating") or None
+    return opinion_review.OpinionFilter(
+        content_item=values.get("item") or None, status=status if status in kit.STATUSES else None,
+        rating=rating if rating in kit.RATINGS else None, page=max(1, numbers.whole(values.get("page")) or 1))
+
+
+def _list_args(chosen: opinion_review.OpinionFilter) -> dict:
+    """The filter as the list's query arguments (the empty ones left out)."""
+    return {key: value for key, value in (("item", chosen.content_item), ("status", chosen.status),
+                                          ("rating", chosen.rating)) if value}
+
+
 @bp.get("/channels/<int:channel_id>")
 @login_required
 def channel(channel_id: int):
-    page = opinion_review.channel_page(get_session(), channel_id, current_user, request.args.get("item") or None)
-    return render_template("opinions/channel.html", page=page, item=request.args.get("item", ""))
+    chosen = _chosen(request.args)
+    page = opinion_review.channel_page(get_session(), channel_id, current_user, chosen)
+    return render_template("opinions/channel.html", page=page, chosen=chosen, item=chosen.content_item or "",
+                           args=_list_args(chosen))
 
 
 @bp.get("/channels/<int:channel_id>/opinions.xlsx")
 @login_required
 def channel_workbook(channel_id: int):
-    """The opinion list (意见清单) in Excel, as the viewer may see it: the department gets no author."""
-    page = opinion_review.channel_page(get_session(), channel_id, current_user, request.args.get("item") or None)
+    """The opinion list (意见清单) in Excel, as the viewer may see it: the department gets no author.
+    Every opinion the filter lets through, not one page."""
+    page = opinion_review.channel_page(get_session(), channel_id, current_user, _chosen(request.args), per_page=None)
     header = ["#", _("Received"), _("Source"), _("Rating"), _("Opinion"), _("Content item"), _("Status"),
               _("Merged into")]
     widths = [6, 12, 18, 12, 60, 20, 10, 10]
@@ -217,8 +235,9 @@ def act(opinion_id: int, action: str):
         session.commit()
         channel_id = opinion.channel_id
         flash(str(done), "success")
-    return redirect(url_for(".channel", channel_id=channel_id, item=request.form.get("_item") or None,
-                            _anchor=f"o{opinion_id}"))
+    kept = _chosen({key[1:]: request.form.get(key) for key in ("_item", "_status", "_rating", "_page")})
+    return redirect(url_for(".channel", channel_id=channel_id, **_list_args(kept),
+                            page=kept.page if kept.page > 1 else None, _anchor=f"o{opinion_id}"))
 
 
 @bp.get("/photos/<public_id>")

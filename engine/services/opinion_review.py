@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from engine import audit, clock
@@ -21,6 +21,12 @@ from engine.models import Opinion, OpinionChannel, OpinionPhoto, User
 from engine.services.opinion_channels import MANAGERS, get_channel, require_role
 
 NOTE_MAX = 2000
+PER_PAGE = 50
+STATUSES = ("received", "classified", "merged", "adopted")
+# Opinion.status in SQL: merged > adopted > classified > received
+opinion_status = case((Opinion.merged_into_id.is_not(None), "merged"), (Opinion.is_adopted, "adopted"),
+              (and_(Opinion.content_item.is_not(None), Opinion.content_item != ""), "classified"),
+              else_="received")
 
 
 @dataclass(frozen=True)
@@ -59,15 +65,43 @@ class FullOpinionView(OpinionView):
 
 
 @dataclass(frozen=True)
+class OpinionFilter:
+    """Which of a channel's opinions to list (None: any), and which page of them."""
+
+    content_item: str | None = None
+    status: str | None = None  # one of STATUSES
+    rating: str | None = None  # one of RATINGS
+    page: int = 1
+
+    def conditions(self) -> list:
+        found = []
+        if self.content_item:
+            found.append(Opinion.content_item == self.content_item)
+        if self.status:
+            found.append(opinion_status == self.status)
+        if self.rating:
+            found.append(Opinion.rating == self.rating)
+        return found
+
+
+@dataclass(frozen=True)
 class ChannelPage:
     channel: OpinionChannel
     role: str
-    opinions: list[OpinionView]
-    counts: dict[str, int]
+    opinions: list[OpinionView]  # the page asked for (all of them when not paged)
+    counts: dict[str, int]  # by status, of the whole channel
+    item_counts: dict[str, int]  # by content item ("" for none), of the whole channel
+    total: int = 0  # how many match the filter
+    number: int = 1
+    per_page: int | None = None
 
     @property
     def can_manage(self) -> bool:
         return self.role in MANAGERS
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
 
 
 def view_for(opinion: Opinion, role: str, names: dict[int, str] | None = None) -> OpinionView:
@@ -99,21 +133,31 @@ def _names(session: Session, opinions: list[Opinion]) -> dict[int, str]:
     return {row.id: row.display_name for row in rows}
 
 
-def channel_page(session: Session, channel_id: int, viewer: User, content_item: str | None = None) -> ChannelPage:
-    """A channel's opinions as `viewer` may see them (PermissionDenied for anyone without a role)."""
+def channel_page(session: Session, channel_id: int, viewer: User, chosen: OpinionFilter | None = None,
+                 per_page: int | None = PER_PAGE) -> ChannelPage:
+    """A channel's opinions as `viewer` may see them (PermissionDenied for anyone without a role): those
+    `chosen` lets through, `per_page` at a time (None: all of them, for the opinion list's export)."""
+    chosen = chosen or OpinionFilter()
     channel = get_channel(session, channel_id)
     role = require_role(channel, viewer)
-    query = select(Opinion).where(Opinion.channel_id == channel.id).order_by(Opinion.id)
+    of_channel = Opinion.channel_id == channel.id
+    counts = {status: n for status, n in session.execute(
+        select(opinion_status, func.count()).where(of_channel).group_by(opinion_status))}
+    counts = {status: counts[status] for status in STATUSES if status in counts}
+    item_counts = {item or "": n for item, n in session.execute(
+        select(Opinion.content_item, func.count()).where(of_channel).group_by(Opinion.content_item))}
+    query = select(Opinion).where(of_channel, *chosen.conditions()).order_by(Opinion.id)
+    total, number = 0, 1
+    if per_page:
+        total = session.scalar(select(func.count()).select_from(Opinion).where(of_channel, *chosen.conditions()))
+        number = min(max(1, chosen.page), max(1, -(-total // per_page)))
+        query = query.limit(per_page).offset((number - 1) * per_page)
     if role in MANAGERS:
         query = query.options(selectinload(Opinion.photos))
     opinions = list(session.scalars(query))
-    counts: dict[str, int] = {}
-    for opinion in opinions:
-        counts[opinion.status] = counts.get(opinion.status, 0) + 1
-    if content_item:
-        opinions = [o for o in opinions if o.content_item == content_item]
     names = _names(session, opinions) if role in (*MANAGERS, "auditor") else {}
-    return ChannelPage(channel, role, [view_for(o, role, names) for o in opinions], counts)
+    return ChannelPage(channel, role, [view_for(o, role, names) for o in opinions], counts, item_counts,
+                       total if per_page else len(opinions), number, per_page)
 
 
 def _managed(session: Session, opinion_id: int, actor: User) -> Opinion:
