@@ -188,8 +188,10 @@ def describe(definition: dict, groups=("committee",)) -> str:
     if invalid:
         parts.append("、".join(invalid) + "不计入有效票。")
     parts.append("空白票或多选票为无效票。")
-    parts.append(f"各项比率以{_denominator(definition['rate_denominator'], groups)}为分母。")
-    scored = [o for o in options if o.get("score") is not None]
+    parts.append(f"各项比率以{_denominator(definition['rate_denominator'], groups)}为分母"
+                 + ("（不计入有效票的选项以全部选票为分母）。" if invalid and definition["rate_denominator"] == "valid"
+                    else "。"))
+    scored = [o for o in options if o.get("score") is not None and o.get("valid", True)]
     if scored:
         parts.append("综合得分为有效票的平均分（" + "、".join(f"{o['label']}{o['score']:g}分" for o in scored) + "）。")
     grade = definition["grade"]
@@ -218,6 +220,10 @@ def _round(value: float, places: int = 4) -> float:
     return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+def _share(votes: int, base: int) -> float:
+    return _round(votes / base) if base else 0.0
+
+
 def _summarise(counts: dict[str, int], options: list[dict], members: int, present: int,
                rate_denominator: str) -> dict:
     valid_codes = [o["code"] for o in options if o.get("valid", True)]
@@ -231,7 +237,10 @@ def _summarise(counts: dict[str, int], options: list[dict], members: int, presen
     return {
         "counts": {o["code"]: counts.get(o["code"], 0) for o in options} | {INVALID: counts.get(INVALID, 0)},
         "valid": valid, "invalid": all_ballots - valid, "ballots": all_ballots,
-        "rates": {o["code"]: (_round(counts.get(o["code"], 0) / base) if base else 0.0) for o in options},
+        # an option that is no valid ballot (弃权, 不了解) is not a share of the valid ones: of all ballots
+        "rates": {o["code"]: _share(counts.get(o["code"], 0),
+                                    all_ballots if rate_denominator == "valid" and not o.get("valid", True) else base)
+                  for o in options},
         # 满意 + 基本满意, the rate most reports quote
         "combined_rate": _round((counts.get(SATISFIED, 0) + counts.get(BASIC, 0)) / base) if base else 0.0,
         "score": _round(sum(s * n for s, n in scored) / scored_votes, 2) if scored_votes else None,

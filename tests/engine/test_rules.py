@@ -88,6 +88,16 @@ def test_preset_f_score_ignores_unknown_and_grades_by_band():
     assert "不了解不计入有效票" in result["rule"]
 
 
+def test_an_option_that_is_no_valid_ballot_is_a_share_of_all_ballots_not_of_the_valid_ones():
+    counts = {"committee": {"satisfied": 6, "basic": 2, "dissatisfied": 1, "unknown": 3}}
+    result = rules.tally(preset("F"), counts, members=15)
+    rates = result["pooled"]["rates"]
+    assert (rates["satisfied"], rates["basic"], rates["dissatisfied"]) == (0.6667, 0.2222, 0.1111)  # of 9 valid
+    assert rates["unknown"] == 0.25  # 3 of 12 ballots (it was 3 of 9: the row added up to 133 %)
+    assert "不计入有效票的选项以全部选票为分母" in result["rule"]
+    assert "不了解0分" not in result["rule"] and "不了解" not in result["rule"].split("综合得分")[1]
+
+
 def test_band_edge_is_inclusive():
     result = rules.tally(preset("F"), {"committee": {"satisfied": 1, "dissatisfied": 1}}, members=2)
     assert result["score"] == 65.0
