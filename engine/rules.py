@@ -349,6 +349,20 @@ def void_cause(definition: dict, counted: Counted) -> dict | None:
     return None
 
 
+def void_reason_zh(cause: dict) -> str:
+    """The cause in the words of the result sheet (Chinese, like `describe`): what the process that
+    asked for the vote receives, and may show or publish."""
+    if cause["code"] == "returned_over_issued":
+        return f"收回纸质选票{cause['returned']}张，多于发出的{cause['issued']}张，本轮表决无效。"
+    if cause["code"] == "over_voters":
+        among = GROUP_NAMES.get(cause["group"], cause["group"]) if cause["group"] else "应参加表决的"
+        return f"选票合计{cause['ballots']}张，多于{among}人数（{cause['voters']}人），本轮表决无效。"
+    if cause["group"]:
+        return (f"不足法定人数：常委会组成人员{cause['members']}人，出席{cause['present']}人，未超过半数，"
+                "本轮表决无效。")
+    return f"不足法定人数：应到{cause['members']}人，实到{cause['present']}人，未超过半数，本轮表决无效。"
+
+
 def void_reason(cause: dict) -> str:
     """The cause in the audit's words (the web says it in the user's language)."""
     if cause["code"] == "returned_over_issued":

@@ -225,7 +225,7 @@ def close_ballot(session: Session, public_id: str, actor: User | None) -> Ballot
         _record_turnout(session, ballot, actor)
         audit.record(session, "ballot_voided", actor, reason=ballot.void_reason,
                      details={"ballot": public_id, "cause": cause})
-        _notify_process(session, ballot, actor)
+        _notify_process(session, ballot, actor, cause)
         return ballot
     committee = ({"members": counted.members, "present": ballot.present} if counted.quorum_group else None)
     tally = rules.tally(ballot.rules, counted.counts, members=counted.entitled, present=counted.ballots(),
@@ -260,13 +260,15 @@ def _drop_envelopes(session: Session, ballot: Ballot) -> int:
     return unspent
 
 
-def _notify_process(session: Session, ballot: Ballot, actor: User | None) -> None:
-    """The tally (never a ballot) goes into the workflow that asked for the vote."""
+def _notify_process(session: Session, ballot: Ballot, actor: User | None, cause: dict | None = None) -> None:
+    """The tally (never a ballot) goes into the workflow that asked for the vote; a void round's
+    reason in the result sheet's words (the stored one is the audit's)."""
     if ballot.instance_id is None:
         return
     pooled = (ballot.tally or {}).get("pooled") or {}
     summary = {"ballot": ballot.public_id, "subject": ballot.subject, "status": ballot.status,
-               "void_reason": ballot.void_reason, "grade": (ballot.tally or {}).get("grade"),
+               "void_reason": rules.void_reason_zh(cause) if cause else ballot.void_reason,
+               "grade": (ballot.tally or {}).get("grade"),
                "score": (ballot.tally or {}).get("score"), "counts": pooled.get("counts"),
                "rates": pooled.get("rates"), "combined_rate": pooled.get("combined_rate"),
                "rule": (ballot.tally or {}).get("rule")}

@@ -70,6 +70,21 @@ def test_the_process_takes_over_the_vote_the_office_opened(session, deploy, star
     assert result["counts"] == {"satisfied": 1, "basic": 3, "dissatisfied": 0, "invalid": 0}
 
 
+def test_a_void_round_reaches_the_process_with_its_reason_in_chinese(session, deploy, start, admin, county):
+    deploy("service")
+    instance = reach_the_vote(session, start, admin)
+    ballot = session.scalars(select(Ballot).where(Ballot.instance_id == instance.id)).one()
+    envelope = ballots.issue_envelope(session, ballot.public_id, county["members"][0], "satisfied")
+    ballots.cast(session, envelope, "satisfied")  # 1 of the 3 members: no quorum
+    counting.close_ballot(session, ballot.public_id, county["office"])
+    session.flush()
+    record = open_task(session, instance, "record")
+    result = runtime.find_task(repository.load(session, instance), record.task_guid).data["result"]
+    assert result["status"] == "void"
+    assert result["void_reason"] == "不足法定人数：常委会组成人员3人，出席1人，未超过半数，本轮表决无效。"
+    assert ballot.void_reason == "no quorum: 1 of 3 committee members present"  # the audit's words stay
+
+
 def test_a_vote_another_running_process_waits_for_is_not_taken(session, deploy, start, admin, county):
     deploy("service")
     first = reach_the_vote(session, start, admin)

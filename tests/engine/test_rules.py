@@ -247,3 +247,14 @@ def test_a_checked_rule_set_with_bands_and_no_levels_counts():
 def test_unknown_options_in_counts_are_refused():
     with pytest.raises(InvalidInput):
         rules.tally(preset("B"), {"committee": {"basic": 1}}, members=3)
+
+
+@pytest.mark.parametrize(("cause", "said"), [
+    ({"code": "returned_over_issued", "returned": 3, "issued": 2}, "收回纸质选票3张，多于发出的2张，本轮表决无效。"),
+    ({"code": "over_voters", "group": None, "ballots": 35, "voters": 30}, "选票合计35张，多于应参加表决的人数（30人）"),
+    ({"code": "over_voters", "group": "committee", "ballots": 8, "voters": 7}, "多于常委会组成人员人数（7人）"),
+    ({"code": "no_quorum", "group": "committee", "present": 5, "members": 30},
+     "不足法定人数：常委会组成人员30人，出席5人，未超过半数"),
+])
+def test_a_void_rounds_reason_reaches_the_process_in_the_words_of_the_sheet(cause, said):
+    assert said in rules.void_reason_zh(cause)
