@@ -168,6 +168,9 @@ def test_deputy_votes_through_their_code(client, login, session, people, app):
     assert refused.status_code == 403 and "代表码" in text(refused)
     assert f'href="/login?next=/v/{public_id}"' in refused.get_data(as_text=True)  # signing in leads to this vote
     assert read(session, select(DeputyCode.version)) == 2
+    client.delete_cookie("pingyi_deputy", path="/d")  # another phone, or the cookie cleared: scan again
+    missing = client.get(f"/d/v/{public_id}")
+    assert missing.status_code == 403 and "请重新扫描您的代表码二维码" in text(missing)
 
 
 def test_paper_ballots_through_the_page(client, login, session, people, make_user):
