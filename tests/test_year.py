@@ -252,8 +252,19 @@ def test_a_whole_year(session, sessions, county, admin, database_url, tmp_path):
         (1, "县教育局", False), (2, "县民政局", False), (3, "县交通运输局", True)]
     assert results.body["notes"] == "以上为县人大常委会会议无记名投票结果，当场计票、当场公布。"  # all announced
 
-    # The low-ranked department's Party group meets; the office follows up
+    # The Party secretary's instruction is recorded: it names the departments that follow it up (the
+    # lowest-ranked one offered first); each of them holds a Party group meeting on it
+    [instruction] = open_tasks(session, year, "record_instruction")
+    assert task_data(session, year, instruction)["instructed_departments"] == ["D03"]
+    assert {c["label"] for c in task_data(session, year, instruction)["department_choices"]} == {
+        "县教育局", "县民政局", "县交通运输局"}
+    with pytest.raises(InvalidInput):  # an instruction needs its date, text and departments
+        done(session, instruction, {"instructed": True, "instructed_departments": ["D03"]}, p["office"])
+    done(session, instruction, {"instructed": True, "instruction_date": "2023-10-08",
+                                "instruction_text": "请交通运输局认真研究整改", "instructed_departments": ["D03"]},
+         p["office"])
     [party] = open_tasks(session, year, "party_meeting")
+    assert "县委书记批示（2023-10-08）：请交通运输局认真研究整改" in party.instructions
     assert [t.id for t in tasks.my_tasks(session, p["D03_party"])] == [party.id]
     assert party.due_at == end_of(2023, 10, 26)  # a month from the day it opened
     done(session, party, {"held_on": "2023-10-10", "vice_mayor_attended": True, "measures": "成立整改专班"},
