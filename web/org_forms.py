@@ -57,6 +57,8 @@ ERRORS = {
     "empty": _l("The file has no rows to import."),
     "too_many_rows": _l("The file has too many rows."),
     "too_large": _l("The file is too large."),
+    "formula": _l("This cell holds a formula without a value: type the value itself (or open and save the file in "
+                  "Excel first)."),
     "existing_account": _l("An account with this user name exists already. If it is the same person, tick “Link "
                            "existing accounts” (the account keeps its name); otherwise choose another user name."),
     "protected_account": _l("This user name belongs to an administrator's or auditor's account, which cannot be "
@@ -70,7 +72,15 @@ ERRORS = {
 LINK_EXISTING = _l("Link existing accounts")
 
 
-def error_text(code: str) -> str:
+INVALID_FIELD = {
+    "username": _l("A user name is 2 to 64 letters, digits or . _ - @, with at least one letter or digit."),
+    "phone": _l("A phone number has 5 to 20 digits, spaces or hyphens, and may start with +."),
+}
+
+
+def error_text(code: str, field: str = "") -> str:
+    if code == "invalid" and field in INVALID_FIELD:
+        return str(INVALID_FIELD[field])
     return str(ERRORS.get(code, ERRORS["invalid"]))
 
 
@@ -141,4 +151,4 @@ def add_errors(form: FlaskForm, errors: dict) -> None:
     for field, code in errors.items():
         target = getattr(form, field, None)
         if target is not None:
-            target.errors = [*target.errors, error_text(code)]
+            target.errors = [*target.errors, error_text(code, field)]

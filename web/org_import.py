@@ -44,7 +44,7 @@ def upload(tab: str):
                                              link_existing=found.is_person and form.link_existing.data)
         except org_import.ImportRefused as exc:
             session.rollback()
-            problems = [{"row": e.row, "column": e.column, "message": error_text(e.code), "value": e.value}
+            problems = [{"row": e.row, "column": e.column, "message": error_text(e.code, e.field), "value": e.value}
                         for e in exc.rows]
         else:
             session.commit()

@@ -43,6 +43,7 @@ class RowError:
     column: str       # the Chinese column name ("" for the whole file)
     code: str         # required, too_long, invalid, unknown_office, unknown_kind, duplicate, missing_column...
     value: str = ""
+    field: str = ""   # the field the column fills, when the problem is a value's
 
 
 class ImportRefused(InvalidInput):
@@ -78,7 +79,27 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS:
                 raise ImportRefused([RowError(MAX_ROWS + 2, "", "too_many_rows")])
             rows.append([_text(cell) for cell in row])
-        return rows
+    finally:
+        book.close()
+    formulas = _formulas_without_values(content, rows)
+    if formulas:
+        raise ImportRefused(formulas)
+    return rows
+
+
+def _formulas_without_values(content: bytes, rows: list[list[str]]) -> list[RowError]:
+    """Cells holding a formula but no value (a workbook written by a program, never opened in Excel,
+    keeps none): they would read as empty, and be reported as missing."""
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        found = []
+        for number, raw in enumerate(book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, max_row=len(rows),
+                                                                   values_only=True), start=1):
+            for column, value in enumerate(raw):
+                if isinstance(value, str) and value.startswith("=") and not rows[number - 1][column]:
+                    header = rows[0][column] if column < len(rows[0]) else ""
+                    found.append(RowError(number, header, "formula", value[:60]))
+        return found
     finally:
         book.close()
 
@@ -152,7 +173,7 @@ def store(session: Session, kind: str, rows: list[tuple[int, dict]], actor: User
         elif is_person and not errors:
             errors = org_people.check_account(session, kind, clean, link_existing)
         seen[clean[key]] = number
-        problems += [RowError(number, names.get(field, field), code, str(values.get(field) or ""))
+        problems += [RowError(number, names.get(field, field), code, str(values.get(field) or ""), field)
                      for field, code in errors.items()]
         checked.append(clean)
     if problems:

@@ -177,3 +177,25 @@ def test_the_office_cannot_take_over_accounts_through_the_pages(client, login, s
                                                         "link_existing": "y"},
                            content_type="multipart/form-data", follow_redirects=True)
     assert "已导入：新增 1 条" in text(response) and "关联已有账号 1 条" in text(response)
+
+
+def test_an_import_says_what_a_bad_value_should_be_and_finds_formulas(client, login, session, people, county):
+    login("office")
+    book = Workbook()
+    book.active.append(["用户名", "姓名", "代表团", "电话"])
+    book.active.append(["bad name!", "马丽", "城关镇代表团", "abc"])
+    book.active.append(["dep8", '=HYPERLINK("http://x.example","张三")', "城关镇代表团", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post("/org/deputies/import", data={"file": (io.BytesIO(buffer.getvalue()), "代表.xlsx")},
+                           content_type="multipart/form-data")
+    page = text(response)
+    assert response.status_code == 422 and "此单元格是没有计算结果的公式" in page  # not "此项必填"
+    book.active.delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post("/org/deputies/import", data={"file": (io.BytesIO(buffer.getvalue()), "代表.xlsx")},
+                           content_type="multipart/form-data")
+    page = text(response)
+    assert response.status_code == 422 and "用户名为 2 到 64 位字母、数字或 . _ - @" in page
+    assert "电话号码为 5 到 20 位数字" in page and "输入无效" not in page
