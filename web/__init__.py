@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         inbox,
         instances,
         ledger,
+        letters,
         logs,
         modeler,
         models_pages,
@@ -83,7 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
                       opinions_bp, deputies_bp, opinions_public_bp, ballots.bp, ballot_screen.screen_bp, rule_sets.bp,
                       voting.bp, public.bp, publications.bp, models_pages.bp, org.bp, org_import.bp, term_plans.bp,
                       audit.bp, audit_exports.bp, process_admin.bp, modeler.bp, form_editor.bp, accounts.bp,
-                      notifications.bp, ledger.bp, task_documents.bp):
+                      notifications.bp, ledger.bp, task_documents.bp, letters.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # token-authenticated; browser sessions are refused there
     app.jinja_env.globals.update(event_name=i18n.event_name, data_key_name=i18n.data_key_name,
@@ -94,7 +95,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["named_only"] = display.named_only
     app.jinja_env.globals["ATTACHMENT_MAX_SIZE"] = app.config["ATTACHMENT_MAX_SIZE"]  # for the file pickers
     app.jinja_env.globals.update(named_key=display.named_key, colon=display.colon,
-                                 list_separator=display.list_separator, element_type=process_admin.element_type)
+                                 list_separator=display.list_separator, element_type=process_admin.element_type,
+                                 has_letter=letters.has_letter)
     errors.register(app)
     security.register(app)
     auditor.register(app)

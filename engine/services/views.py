@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine import clock, repository, runtime, serializer, validation
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.labels import Labels
 from engine.labels import for_version as version_labels
 from engine.models import (
@@ -191,6 +191,18 @@ def _draft(session: Session, task: HumanTask, instance: ProcessInstance, context
             return validation.draft_read_only(forms, task, context, draft)
         except InvalidInput:
             return context
+
+
+def data_of_page(session: Session, page: TaskPage) -> dict:
+    """All a task held: an open task's data with the form's answers over it; a finished task's data as
+    the instance still keeps it (its answers alone when the instance no longer holds the step)."""
+    if page.context:
+        return {**page.context, **(page.values or {})}
+    try:
+        held = runtime.find_task(repository.peek(session, page.instance), page.task.task_guid).data
+    except NotFound:
+        held = {}
+    return {**serializer.json_safe(held), **(page.values or {})}
 
 
 def task_page(session: Session, task_id: int, user: User) -> TaskPage:
