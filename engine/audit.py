@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock, connectors
 from engine.db import canonical_json
 from engine.models import AuditEvent, AuditHead, User
+from engine.models.audit import UNREADABLE
 from engine.serializer import json_safe
 
 GENESIS = "0" * 64
@@ -154,57 +156,129 @@ _SNAPSHOT = select(_HEADS.c.last_seq, _HEADS.c.last_hash,
                    select(func.max(_EVENTS.c.seq)).scalar_subquery()).where(_HEADS.c.id == HEAD_ID)
 
 
-def verify(session: Session, batch: int = 2000, release: bool = False) -> tuple[int, Break | None]:
-    """Walk the chain in sequence order. Returns (events checked, first break or None).
+@dataclass(frozen=True)
+class Walk:
+    """Where a check of the chain stands: the head it stops at (read once, when it began) and the
+    last event it found sound. A page checks a long chain in steps, carrying this between requests."""
+    head_seq: int | None
+    head_hash: str | None
+    max_seq: int | None
+    checked: int = 0
+    last_seq: int = 0
+    last_hash: str = GENESIS
 
-    The head and the highest seq are read first, in one statement (one snapshot), and the walk
-    stops at that head: events appended while it runs are left for the next check, so a busy
-    system is never reported broken. `release`: end the read transaction after every batch (on
-    SQLite a transaction holds the write lock; a page must not stall writers for seconds)."""
+
+def verify(session: Session, batch: int = 5000, release: bool = False) -> tuple[int, Break | None]:
+    """Walk the whole chain in sequence order. Returns (events checked, first break or None)."""
+    state, broken, _ = walk(session, begin(session, release), batch=batch, release=release)
+    return state.checked, broken
+
+
+def begin(session: Session, release: bool = False) -> Walk:
+    """The head and the highest seq, read in one statement (one snapshot): the walk stops at that
+    head, so events appended while it runs are left for the next check and a busy system is never
+    reported broken. `release`: end the read transaction after every statement (on SQLite a
+    transaction holds the write lock; a page must not stall writers for seconds)."""
     snapshot = session.execute(_SNAPSHOT).first()
-    head_seq, head_hash, max_seq = snapshot if snapshot is not None else (None, None, None)
     if release:
         session.rollback()
-    previous, expected, count = GENESIS, 1, 0
-    for event in _iterate(session, batch, head_seq, release):
-        count += 1
-        if event.seq != expected:
-            return count, Break(event.id, event.seq, f"events #{expected} to #{event.seq - 1} before it are missing",
-                                "missing")
-        if event.prev_hash != previous:
-            return count, Break(event.id, event.seq, "its link to the previous event does not match "
-                                                     "(an event before it was changed or replaced)", "link")
-        if compute_hash(event) != event.hash:
-            return count, Break(event.id, event.seq, "its content does not match its hash (the row was edited)",
-                                "content")
-        previous, expected = event.hash, expected + 1
-    last = expected - 1
+    return Walk(*(snapshot if snapshot is not None else (None, None, None)))
+
+
+def walk(session: Session, state: Walk, *, batch: int = 5000, release: bool = False,
+         until: float | None = None) -> tuple[Walk, Break | None, bool]:
+    """Check the chain on from `state`: (where it stands, the first break or None, whether it is done).
+
+    `until` (a `time.monotonic()` value): stop after the batch that passes it, not done."""
+    checked, expected, previous = state.checked, state.last_seq + 1, state.last_hash
+    for rows in _batches(session, batch, state.last_seq, state.head_seq, release):
+        for event, encoded in rows:
+            checked += 1
+            seq = event["seq"]
+            if seq != expected:
+                return _at(state, checked), Break(event["id"], seq, f"events #{expected} to #{seq - 1} before it are "
+                                                                    "missing", "missing"), True
+            if event["prev_hash"] != previous:
+                return _at(state, checked), Break(event["id"], seq, "its link to the previous event does not match "
+                                                  "(an event before it was changed or replaced)", "link"), True
+            if compute_hash(event, encoded) != event["hash"]:
+                return _at(state, checked), Break(event["id"], seq, "its content does not match its hash (the row "
+                                                                    "was edited)", "content"), True
+            previous, expected = event["hash"], expected + 1
+        if until is not None and len(rows) == batch and time.monotonic() > until:  # a short batch was the last
+            return _at(state, checked, expected - 1, previous), None, False
+    state = _at(state, checked, expected - 1, previous)
+    return state, _end_break(state), True
+
+
+def _at(state: Walk, checked: int, last_seq: int | None = None, last_hash: str | None = None) -> Walk:
+    return replace(state, checked=checked, last_seq=state.last_seq if last_seq is None else last_seq,
+                   last_hash=state.last_hash if last_hash is None else last_hash)
+
+
+def _end_break(state: Walk) -> Break | None:
+    """What is wrong at the end of a chain walked to its head without a break, if anything."""
+    last, head_seq, max_seq = state.last_seq, state.head_seq, state.max_seq
     if head_seq is None:
-        return count, None
+        return None
     if last != head_seq:
-        return count, Break(None, last + 1, f"the chain ends at #{last} but #{head_seq} events were "
-                                            "recorded (events at the end were removed)", "removed")
-    if previous != head_hash:
-        return count, Break(None, last, f"event #{last} is not the one recorded as the last (it was replaced)",
-                            "replaced")
+        return Break(None, last + 1, f"the chain ends at #{last} but #{head_seq} events were "
+                                     "recorded (events at the end were removed)", "removed")
+    if state.last_hash != state.head_hash:
+        return Break(None, last, f"event #{last} is not the one recorded as the last (it was replaced)", "replaced")
     if max_seq is not None and max_seq > head_seq:
-        return count, Break(None, head_seq + 1, f"events #{head_seq + 1} to #{max_seq} were added "
-                                                "after the recorded end of the chain", "added")
-    return count, None
+        return Break(None, head_seq + 1, f"events #{head_seq + 1} to #{max_seq} were added "
+                                         "after the recorded end of the chain", "added")
+    return None
 
 
-def _iterate(session: Session, batch: int, upto: int | None, release: bool) -> Iterator[AuditEvent]:
-    after = 0
+# what the check reads: the hashed columns, the row id and the hash, as Core rows (ORM objects
+# would cost half of the time), the JSON columns as their stored text (see _json_text)
+_CHECKED = select(_EVENTS.c.id, _EVENTS.c.hash,
+                  *(cast(_EVENTS.c[name], Text) if name in JSON_FIELDS else _EVENTS.c[name] for name in HASHED))
+_CHECKED_NAMES = ("id", "hash", *HASHED)
+_MEMO_SIZE = 50_000  # stored JSON texts remembered with their hashed form; a log repeats most of them
+
+
+def _batches(session: Session, batch: int, after: int, upto: int | None,
+             release: bool) -> Iterator[list[tuple[dict, dict]]]:
+    """The events after seq `after` up to `upto` (all when None), oldest first, in lists of
+    (event, its JSON fields as hashed): `batch` rows per statement (keyset on seq), memory flat."""
+    memo = {}
     while True:
-        query = select(AuditEvent).where(AuditEvent.seq > after)
+        query = _CHECKED.where(_EVENTS.c.seq > after)
         if upto is not None:
-            query = query.where(AuditEvent.seq <= upto)
-        rows = session.scalars(query.order_by(AuditEvent.seq).limit(batch)).all()
-        for row in rows:  # keep memory flat on long chains
-            session.expunge(row)
+            query = query.where(_EVENTS.c.seq <= upto)
+        rows = session.connection().execute(query.order_by(_EVENTS.c.seq).limit(batch)).all()
         if release:
             session.rollback()
         if not rows:
             return
-        yield from rows
-        after = rows[-1].seq
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        yield [_decoded(row, memo) for row in rows]
+        after = rows[-1][2]  # seq
+
+
+def _decoded(row, memo: dict) -> tuple[dict, dict]:
+    event = dict(zip(_CHECKED_NAMES, row, strict=True))
+    encoded = {}
+    for name in JSON_FIELDS:
+        text = event[name]
+        hashed = memo.get(text)
+        if hashed is None:
+            hashed = memo[text] = _json_text(text)
+        encoded[name] = hashed
+    return event, encoded
+
+
+def _json_text(text: str | None) -> str:
+    """A JSON column's stored text as the hash reads it: what `compute_hash` makes of the value the
+    column type (AuditJSON) decodes from it, unreadable text included."""
+    if text is None:
+        return "null"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = {UNREADABLE: text}
+    return _encoded(value)

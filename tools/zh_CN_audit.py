@@ -89,6 +89,8 @@ ZH_AUDIT = {
     "The chain is BROKEN at event %(n)s.": "哈希链在事件 %(n)s 处断开。",
     "%(n)s events checked.": "已校验 %(n)s 个事件。",
     "Show event %(n)s": "查看事件 %(n)s",
+    "Checking: %(n)s of %(total)s events verified so far…": "正在校验：已校验 %(n)s / %(total)s 个事件……",
+    "Continue": "继续",
     "The same check runs on the command line: pingyi verify-audit.": "命令行中可运行同样的校验：pingyi verify-audit。",
     "Events before it are missing (they were deleted).": "此前的事件缺失（已被删除）。",
     "Its link to the event before it does not match: an earlier event was changed or replaced.":

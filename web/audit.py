@@ -4,9 +4,11 @@ of the hash chain. Everything here reads; what an auditor looks at is itself rec
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from engine import audit as audit_chain
 from engine.services import history, instance_list, who_touched
@@ -71,15 +73,46 @@ def report():
     return render_template("audit/report.html", report=found, department=department, year=year)
 
 
+STEP_SECONDS = 2.0  # one request checks about this long, then the page continues where it stopped
+STEP_BATCH = 5000  # events read per statement
+
+
 @bp.get("/verify")
 def verify():
-    """GET runs the check (auditors send no forms); it reads in batches without holding a lock."""
-    result = None
+    """GET runs the check (auditors send no forms); it reads in batches without holding a lock.
+
+    A long chain is checked in steps of about STEP_SECONDS: each step's page carries where the walk
+    stands (signed, so it cannot be edited into a shortcut) and goes on to the next step by itself."""
+    result = progress = None
     if request.args.get("run"):
         get_session().commit()  # the request's own transaction would hold SQLite's lock meanwhile
-        began = time.perf_counter()
+        state, began = _continued()
         with session_factory()() as session:
-            count, broken = audit_chain.verify(session, release=True)
-        result = {"count": count, "broken": broken, "seconds": time.perf_counter() - began}
-        auditor.viewed("verify", events=count, broken_at=broken.seq if broken else None)
-    return render_template("audit/verify.html", result=result, problems=PROBLEMS)
+            if state is None:
+                state = audit_chain.begin(session, release=True)
+            state, broken, done = audit_chain.walk(session, state, batch=STEP_BATCH, release=True,
+                                                   until=time.monotonic() + STEP_SECONDS)
+        if done:
+            result = {"count": state.checked, "broken": broken, "seconds": time.time() - began}
+            auditor.viewed("verify", events=state.checked, broken_at=broken.seq if broken else None)
+        else:
+            progress = {"checked": state.checked, "total": state.head_seq,
+                        "token": _signer().dumps({"walk": asdict(state), "began": began})}
+    return render_template("audit/verify.html", result=result, progress=progress, problems=PROBLEMS)
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="audit-verify")
+
+
+def _continued() -> tuple[audit_chain.Walk | None, float]:
+    """Where the previous step stopped and when the check began; (None, now) for a new check (also
+    when the step's token is not one this server signed)."""
+    token = request.args.get("step")
+    if token:
+        try:
+            saved = _signer().loads(token)
+            return audit_chain.Walk(**saved["walk"]), float(saved["began"])
+        except (BadSignature, KeyError, TypeError, ValueError):
+            pass
+    return None, time.time()

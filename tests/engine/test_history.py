@@ -143,23 +143,23 @@ def test_verify_names_a_replaced_last_event(session, record):
 
 
 def test_verify_ignores_events_appended_while_it_runs(session, sessions, record, monkeypatch):
-    walk = audit._iterate
+    walk = audit._batches
 
     def interleaved(*args):
-        for number, event in enumerate(walk(*args)):
-            if number == 2:
+        for number, batch in enumerate(walk(*args)):
+            if number == 1:
                 with sessions() as other:
                     audit.record(other, "group_created", None, details={"name": "meanwhile"})
                     other.commit()
-            yield event
+            yield batch
 
-    monkeypatch.setattr(audit, "_iterate", interleaved)
+    monkeypatch.setattr(audit, "_batches", interleaved)
     with sessions() as checker:
         count, broken = audit.verify(checker, batch=2, release=True)
     assert broken is None
     assert count == session.scalar(select(func.count()).select_from(AuditEvent)) - 1
     session.commit()
-    monkeypatch.setattr(audit, "_iterate", walk)
+    monkeypatch.setattr(audit, "_batches", walk)
     assert audit.verify(session) == (count + 1, None)
 
 
