@@ -62,8 +62,8 @@ def test_scripts_conditions_and_documentation():
 
 def test_timers_multi_instance_and_service_calls_are_compared():
     year = (ROOT / "processes" / "evaluation_year.bpmn").read_text()
-    new = year.replace("<bpmn:loopDataInputRef>flagged</bpmn:loopDataInputRef>",
-                       "<bpmn:loopDataInputRef>flagged_units</bpmn:loopDataInputRef>", 1)
+    new = year.replace("<bpmn:loopDataInputRef>followup</bpmn:loopDataInputRef>",
+                       "<bpmn:loopDataInputRef>followup_units</bpmn:loopDataInputRef>", 1)
     new = new.replace('spiffworkflow:serviceTaskOperator id="org.people" resultVariable="deputy_list"',
                       'spiffworkflow:serviceTaskOperator id="org.people" resultVariable="deputies"', 1)
     found = changes(versions.diff([year], [new]))
