@@ -30,4 +30,27 @@ ZH_FIX_VOTES: dict[str, str] = {
     "voters, the round is void.":
         "已发出纸质选票 %(issued)s 张，但此后又有人在手机上投票，尚未投票的只剩 %(room)s 人："
         "可能有人既领了纸质选票又在手机上投票。收回的票数多于应参加表决人数的，本轮表决无效。",
+    # the modeler's warnings: names that reach nobody (engine/model_warnings.py), who may start a process
+    "lane '%(lane)s': there is no group of this name, so its tasks without candidates or an assignee reach only "
+    "administrators":
+        "泳道“%(lane)s”：没有这个名称的组，泳道中未设候选人或办理人的任务只有管理员能收到",
+    "lane '%(lane)s': there is no group of this name, and the start event is in it: only administrators may start "
+    "the process":
+        "泳道“%(lane)s”：没有这个名称的组，而开始事件在这条泳道中：只有管理员能发起本流程",
+    "'%(element)s': its candidates name the group '%(name)s', which does not exist":
+        "“%(element)s”：候选人中的组“%(name)s”不存在",
+    "'%(element)s': its candidates name the user '%(name)s', who does not exist":
+        "“%(element)s”：候选人中的用户“%(name)s”不存在",
+    "'%(element)s': its assignee is the user '%(name)s', who does not exist":
+        "“%(element)s”：办理人“%(name)s”这个用户不存在",
+    "Warning (%(element)s): %(message)s": "警告（%(element)s）：%(message)s",
+    "%(n)s more warnings: Check in the editor lists them all.": "另有 %(n)s 条警告：在编辑器中点击“检查”可查看全部。",
+    "Warning": "警告",
+    "Warnings (deploying still works)": "警告（仍可部署）",
+    "Who may start the process:": "谁可以发起本流程：",
+    "the members of the group “{lane}” (the lane of its start event), and administrators.":
+        "组“{lane}”（开始事件所在泳道）的成员，以及管理员。",
+    "only administrators: its start event is in no lane. Put it in a lane named after a group to let that group "
+    "start the process.":
+        "只有管理员：开始事件不在任何泳道中。把它放进以某个组命名的泳道，该组成员即可发起本流程。",
 }

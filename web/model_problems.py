@@ -15,6 +15,7 @@ from functools import cache
 
 from flask_babel import gettext
 
+from engine.model_warnings import WARNINGS
 from engine.problems import TEMPLATES, TRANSLATED_PARAMS
 from web import expression_hints
 
@@ -183,6 +184,8 @@ def _part(name: str, value: str) -> str:
 def message(problem) -> str:
     """A problem's message in the user's language."""
     code = getattr(problem, "code", "")
+    if code in WARNINGS:
+        return _filled(WARNINGS[code], problem.params, problem.message)
     if code not in TEMPLATES:
         return sentence(problem.message)
     values = expression_hints.explain(code, {"line": problem.line, **problem.params})

@@ -169,8 +169,9 @@ def check(process_id: str):
     if refused:
         return refused
     problems = drafts.check(session, process_id, current_user, **FORM_CHECKS)
+    warnings = as_dicts(drafts.warnings(session, process_id))
     session.commit()
-    return jsonify({"saved": True, "problems": as_dicts(problems)})
+    return jsonify({"saved": True, "problems": as_dicts(problems), "warnings": warnings})
 
 
 @bp.post("/<process_id>/deploy")
@@ -179,13 +180,15 @@ def deploy(process_id: str):
     """Save the posted diagram, then deploy the bundle with it as a new version (or report why not)."""
     require_admin()
     session = get_session()
+    warnings = []
     try:
         drafts.save_draft(session, process_id, _xml_from_request(), current_user)
         session.commit()
+        warnings = as_dicts(drafts.warnings(session, process_id))
         results = drafts.deploy_draft(session, process_id, current_user, **FORM_CHECKS)
     except DeploymentError as exc:
         session.rollback()
-        return jsonify({"deployed": False, "problems": as_dicts(exc.problems)}), 422
+        return jsonify({"deployed": False, "problems": as_dicts(exc.problems), "warnings": warnings}), 422
     except _Unreadable:
         return _unreadable("deployed", process_id)
     session.commit()
@@ -200,10 +203,25 @@ def deploy(process_id: str):
                 versions=list_separator().join(named)), "info")
     if not (mine is not None and mine.is_new) and not others:
         flash(_("Nothing changed: no new version was deployed."), "info")
+    _flash_warnings(warnings)
     number = mine.version if mine is not None else None
-    return jsonify({"deployed": True, "versions": {r.process_id: r.version for r in results if r.is_new},
+    return jsonify({"deployed": True, "warnings": warnings,
+                    "versions": {r.process_id: r.version for r in results if r.is_new},
                     "redirect": url_for("models.show", process_id=process_id, number=number)
                     if number else url_for("models.index")})
+
+
+FLASHED_WARNINGS = 5  # the rest in a count: the session cookie stays small
+
+
+def _flash_warnings(warnings: list[dict]) -> None:
+    """Deployed all the same: the next page says what in the model reaches nobody."""
+    for item in warnings[:FLASHED_WARNINGS]:
+        flash(_("Warning (%(element)s): %(message)s", element=item["element_id"] or item["file"],
+                message=item["message"]), "warning")
+    if len(warnings) > FLASHED_WARNINGS:
+        flash(_("%(n)s more warnings: Check in the editor lists them all.", n=len(warnings) - FLASHED_WARNINGS),
+              "warning")
 
 
 def _title(session, process_id: str) -> str:

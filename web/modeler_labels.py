@@ -46,7 +46,12 @@ def labels() -> dict[str, str]:
         "selectHint": _("Select an element in the diagram to edit it; with nothing selected you edit the process."),
         "saved": _("Draft saved."), "unsaved": _("Unsaved changes."), "saving": _("Saving…"),
         "checking": _("Checking…"), "noProblems": _("No problems: the draft can be deployed."),
-        "problems": _("Problems"), "deploying": _("Deploying…"), "failed": _("The request failed:"),
+        "problems": _("Problems"), "warning": _("Warning"), "warnings": _("Warnings (deploying still works)"),
+        "mayStart": _("Who may start the process:"),
+        "startLane": _("the members of the group “{lane}” (the lane of its start event), and administrators."),
+        "startAdmins": _("only administrators: its start event is in no lane. Put it in a lane named after a group "
+                         "to let that group start the process."),
+        "deploying": _("Deploying…"), "failed": _("The request failed:"),
         "confirmDeploy": _("Deploy the draft as a new version? New instances start on it; running ones stay on "
                            "their version."),
         "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), "zoomFit": _("Show the whole diagram"),

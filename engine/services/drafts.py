@@ -15,7 +15,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, bpmn, clock
+from engine import audit, bpmn, clock, model_warnings
 from engine.errors import DeploymentError, InvalidInput, NotFound, Problem
 from engine.models import ProcessDraft, User
 from engine.permissions import require_admin
@@ -259,6 +259,13 @@ def check(session: Session, process_id: str, actor: User, form_checker=None, pai
     except DeploymentError as exc:
         return exc.problems
     return []
+
+
+def warnings(session: Session, process_id: str) -> list[Problem]:
+    """What the draft names that reaches nobody: lanes, candidates and assignees naming no group or
+    user (engine/model_warnings.py). Check and Deploy show them; they do not stop a deployment."""
+    draft = get_draft(session, process_id)
+    return model_warnings.check(session, draft.file_name, draft.bpmn_xml) if draft is not None else []
 
 
 def deploy_draft(session: Session, process_id: str, actor: User, form_checker=None,

@@ -186,6 +186,7 @@ def test_a_pooled_process_gets_its_name_and_a_form_made_in_another_tab(open_page
     open_editor(page, "pooled")
     page.locator('#canvas .djs-element[data-element-id="pool"] .djs-hit').first.click(position={"x": 300, "y": 20})
     expect(page.locator("#panel [data-field=id]")).to_have_text("pool")
+    expect(page.locator("#panel [data-field=startedBy]")).to_contain_text("只有管理员")  # no lanes
     process_name = page.locator("#panel [data-field=processName]")
     process_name.fill("教育局专项调研")
     process_name.press("Tab")
@@ -206,3 +207,24 @@ def test_a_pooled_process_gets_its_name_and_a_form_made_in_another_tab(open_page
     deployed = session.scalars(select(ProcessVersion).where(ProcessVersion.version == 2)).one()
     assert deployed.name == "教育局专项调研" and deployed.forms["survey-schema.json"] == NEW_FORM
     session.commit()
+
+
+def test_check_warns_about_a_lane_that_is_no_group_and_the_panel_says_who_may_start(open_page, session, admin,
+                                                                                   make_user):
+    make_user("boss", password=PASSWORD, is_admin=True, display_name="赵主任")
+    make_user("office", groups=["评议办"])  # the lane 被评议部门 names no group
+    processes.deploy(session, bundle("inbox"), admin, form_checker=forms.check_bundle_form)
+    session.commit()
+    page = open_page(DESKTOP)
+    login(page, "boss")
+    open_editor(page, "plan")
+    expect(page.locator("#panel [data-field=startedBy]")).to_contain_text("组“评议办”（开始事件所在泳道）的成员")
+    page.locator("#check-draft").click()
+    expect(page.locator("#canvas")).to_have_attribute("data-warnings", "1")
+    expect(page.locator("#canvas")).to_have_attribute("data-checked", "0")
+    expect(page.locator('.djs-overlays[data-container-id="lane_dept"] .pingyi-warning-badge')).to_have_count(1)
+    warned = page.locator('#problem-list li[data-kind="warning"][data-element="lane_dept"]')
+    expect(warned).to_contain_text("泳道“被评议部门”：没有这个名称的组")
+    expect(page.locator("#modeler-status")).to_contain_text("警告（仍可部署）: 1")
+    warned.locator("a").click()  # selects the lane
+    expect(page.locator("#panel [data-field=id]")).to_have_text("lane_dept")

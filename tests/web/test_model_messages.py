@@ -208,3 +208,50 @@ def test_every_refusal_of_the_forms_package_is_translated(app):
         assert len(messages) > 50
         untranslated = [m for m in messages if sentence(m) == m or "'" in sentence(m).split("：", 1)[0]]
         assert untranslated == []
+
+
+UNREACHABLE = APPROVAL.replace('name="起草人"', 'name="教育"').replace(
+    '<spiffworkflow:property name="formJsonSchemaFilename" value="review-schema.json"/>',
+    '<spiffworkflow:property name="formJsonSchemaFilename" value="review-schema.json"/>'
+    '<spiffworkflow:property name="candidates" value="[&quot;group:评议ban&quot;, &quot;user:boss&quot;]"/>'
+    '<spiffworkflow:property name="assignee" value="\'nosuchuser\'"/>').replace(
+    '<spiffworkflow:property name="priority" value="2"/>',
+    '<spiffworkflow:property name="priority" value="2"/><spiffworkflow:property name="candidates" value="reviewers"/>'
+    '<spiffworkflow:property name="assignee" value="\'boss\'"/>')
+
+
+def test_names_that_reach_nobody_are_warned_about_but_deploy(admin_client, session, make_user):
+    make_user("rev", groups=["审核人"])
+    session.commit()
+    result = admin_client.post("/processes/approval/check", json={"xml": UNREACHABLE}, headers=JSON).get_json()
+    assert result["problems"] == []
+    warned = [(w["element_id"], w["message"]) for w in result["warnings"]]
+    assert warned == [
+        ("lane_drafter", "泳道“教育”：没有这个名称的组，而开始事件在这条泳道中：只有管理员能发起本流程"),
+        ("review", "“审核方案”：办理人“nosuchuser”这个用户不存在"),
+        ("review", "“审核方案”：候选人中的组“评议ban”不存在")]  # the expression `reviewers` is skipped
+    assert all(w["line"] for w in result["warnings"])
+    admin_client.get("/lang/en")
+    result = admin_client.post("/processes/approval/check", json={"xml": UNREACHABLE}, headers=JSON).get_json()
+    assert "only administrators may start the process" in result["warnings"][0]["message"]
+
+    deployed = admin_client.post("/processes/approval/deploy", json={"xml": UNREACHABLE}, headers=JSON).get_json()
+    assert deployed["deployed"] and deployed["versions"] == {"approval": 2} and len(deployed["warnings"]) == 3
+    page = admin_client.get(deployed["redirect"]).get_data(as_text=True)
+    assert "Warning (review): &#39;审核方案&#39;: its assignee is the user &#39;nosuchuser&#39;" in page
+
+
+def test_a_lane_naming_a_group_and_lanes_set_by_lane_owners_are_not_warned_about(admin_client, session, make_user):
+    make_user("rev", groups=["审核人", "起草人"])
+    session.commit()
+    assert admin_client.post("/processes/approval/check", json={"xml": APPROVAL}, headers=JSON
+                             ).get_json()["warnings"] == []
+    owners = APPROVAL.replace('name="起草人"', 'name="教育"').replace(
+        "<bpmn:script>published = True</bpmn:script>",
+        "<bpmn:script>published = True\nlane_owners = {}</bpmn:script>")
+    assert admin_client.post("/processes/approval/check", json={"xml": owners}, headers=JSON
+                             ).get_json()["warnings"] == []
+    lane = APPROVAL.replace('name="审核人"', 'name="审核组"')
+    warned = admin_client.post("/processes/approval/check", json={"xml": lane}, headers=JSON).get_json()["warnings"]
+    assert [(w["element_id"], w["message"]) for w in warned] == [
+        ("lane_reviewer", "泳道“审核组”：没有这个名称的组，泳道中未设候选人或办理人的任务只有管理员能收到")]

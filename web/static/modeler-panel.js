@@ -170,17 +170,38 @@
       this.update(bo, { documentation: v ? [this.moddle.create("bpmn:Documentation", { text: v })] : [] });
     }, 2);
     if (is(bo, "bpmn:FlowNode")) { this.laneInfo(bo); }
+    if (!this.current || is(bo, "bpmn:StartEvent") || is(bo, "bpmn:Participant")) { this.starterInfo(); }
     window.PingyiPanelSections.render(this, target, bo);
   };
 
-  Panel.prototype.laneInfo = function (bo) {
-    var names = [];
+  Panel.prototype.lanesOf = function (bo) {
+    var lanes = [];
     this.modeler.get("elementRegistry").forEach(function (e) {
-      if (e.type === "bpmn:Lane" && (e.businessObject.flowNodeRef || []).indexOf(bo) >= 0) { names.push(e.businessObject.name || e.id); }
+      if (e.type === "bpmn:Lane" && (e.businessObject.flowNodeRef || []).indexOf(bo) >= 0) { lanes.push(e.businessObject); }
     });
+    return lanes;
+  };
+
+  Panel.prototype.laneInfo = function (bo) {
     var control = make("input", { "class": "form-control form-control-sm", "data-field": "lane", readonly: "readonly" });
-    control.value = names.join(", ") || this.L.noLane;
+    control.value = this.lanesOf(bo).map(function (lane) { return lane.name || lane.id; }).join(", ") || this.L.noLane;
     this.field(this.root, this.L.lane, control);
+  };
+
+  // Who may start the process: the members of the group its start event's lane names (and
+  // administrators); without a named lane only administrators (engine/services/instances.py).
+  Panel.prototype.starterInfo = function () {
+    var self = this;
+    var lanes = [];
+    this.modeler.get("elementRegistry").forEach(function (e) {
+      var parent = e.businessObject && e.businessObject.$parent;
+      if (e.type === "bpmn:StartEvent" && is(parent, "bpmn:Process") && parent.id === self.data.processId) {
+        self.lanesOf(e.businessObject).forEach(function (lane) { if (lane.name) { lanes.push(lane.name); } });
+      }
+    });
+    var text = lanes.length ? this.L.startLane.replace("{lane}", lanes.join(", ")) : this.L.startAdmins;
+    this.root.appendChild(make("div", { "class": "form-text mb-2", "data-field": "startedBy" }, [
+      make("strong", { text: this.L.mayStart + " " }), document.createTextNode(text)]));
   };
 
   window.PingyiPanel = Panel;

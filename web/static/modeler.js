@@ -50,45 +50,57 @@
 
   function clearProblems() {
     var canvas = modeler.get("canvas");
-    modeler.get("overlays").remove({ type: "pingyi-problem" });
-    modeler.get("elementRegistry").forEach(function (element) { canvas.removeMarker(element, "pingyi-problem"); });
+    ["pingyi-problem", "pingyi-warning"].forEach(function (kind) {
+      modeler.get("overlays").remove({ type: kind });
+      modeler.get("elementRegistry").forEach(function (element) { canvas.removeMarker(element, kind); });
+    });
     problemList.innerHTML = "";
   }
 
-  function showProblems(problems) {
+  // Problems stop a deployment; warnings (names that reach nobody) do not: marked in yellow.
+  function showProblems(problems, warnings) {
     clearProblems();
+    problems.forEach(function (problem) { showOne(problem, "pingyi-problem"); });
+    (warnings || []).forEach(function (warning) { showOne(warning, "pingyi-warning"); });
+  }
+
+  function showOne(problem, kind) {
     var registry = modeler.get("elementRegistry");
     var canvas = modeler.get("canvas");
-    var overlays = modeler.get("overlays");
-    problems.forEach(function (problem) {
-      var mine = problem.file === data.fileName;
-      var element = mine && problem.element_id ? registry.get(problem.element_id) : null;
-      if (element && element.type !== "bpmn:Process" && element.type !== "bpmn:Collaboration") {
-        canvas.addMarker(element, "pingyi-problem");
-        var badge = document.createElement("span");
-        badge.className = "pingyi-problem-badge";
-        badge.textContent = "!";
-        badge.title = problem.message;
-        overlays.add(element, "pingyi-problem", { position: { top: -10, right: 10 }, html: badge });
-      }
-      var item = document.createElement("li");
-      item.className = "list-group-item small";
-      item.setAttribute("data-element", problem.element_id || "");
-      var where = document.createElement(element ? "a" : "span");
-      where.className = "font-monospace me-2";
-      where.textContent = (problem.element_id || problem.file) + (mine ? "" : " (" + problem.file + ")");
-      if (element) {
-        where.href = "#";
-        where.addEventListener("click", function (event) {
-          event.preventDefault();
-          modeler.get("selection").select(element);
-          canvas.scrollToElement(element);
-        });
-      }
-      item.appendChild(where);
-      item.appendChild(document.createTextNode((problem.line ? "(" + problem.line + ") " : "") + problem.message));
-      problemList.appendChild(item);
-    });
+    var warning = kind === "pingyi-warning";
+    var mine = problem.file === data.fileName;
+    var element = mine && problem.element_id ? registry.get(problem.element_id) : null;
+    if (element && element.type !== "bpmn:Process" && element.type !== "bpmn:Collaboration") {
+      canvas.addMarker(element, kind);
+      var badge = document.createElement("span");
+      badge.className = "pingyi-problem-badge" + (warning ? " pingyi-warning-badge text-bg-warning" : "");
+      badge.textContent = "!";
+      badge.title = (warning ? L.warning + ": " : "") + problem.message;
+      modeler.get("overlays").add(element, kind, { position: { top: -10, right: warning ? 34 : 10 }, html: badge });
+    }
+    var item = document.createElement("li");
+    item.className = "list-group-item small" + (warning ? " list-group-item-warning" : "");
+    item.setAttribute("data-element", problem.element_id || "");
+    item.setAttribute("data-kind", warning ? "warning" : "problem");
+    if (warning) {
+      item.appendChild(document.createElement("span"));
+      item.lastChild.className = "badge text-bg-warning me-2";
+      item.lastChild.textContent = L.warning;
+    }
+    var where = document.createElement(element ? "a" : "span");
+    where.className = "font-monospace me-2";
+    where.textContent = (problem.element_id || problem.file) + (mine ? "" : " (" + problem.file + ")");
+    if (element) {
+      where.href = "#";
+      where.addEventListener("click", function (event) {
+        event.preventDefault();
+        modeler.get("selection").select(element);
+        canvas.scrollToElement(element);
+      });
+    }
+    item.appendChild(where);
+    item.appendChild(document.createTextNode((problem.line ? "(" + problem.line + ") " : "") + problem.message));
+    problemList.appendChild(item);
   }
 
   function send(url, busy) {
@@ -108,9 +120,13 @@
     return send(data.urls.check, L.checking).then(function (result) {
       dirty = !result.saved;
       var problems = result.problems || [];
-      showProblems(problems);
+      var warnings = result.warnings || [];
+      showProblems(problems, warnings);
       box.setAttribute("data-checked", String(problems.length));
-      setStatus(problems.length ? L.problems + ": " + problems.length : L.noProblems, problems.length ? "danger" : "success");
+      box.setAttribute("data-warnings", String(warnings.length));
+      var counted = problems.length ? L.problems + ": " + problems.length : L.noProblems;
+      if (warnings.length) { counted += " " + L.warnings + ": " + warnings.length; }
+      setStatus(counted, problems.length ? "danger" : warnings.length ? "warning" : "success");
     });
   }
 
@@ -118,8 +134,9 @@
     if (!window.confirm(L.confirmDeploy)) { return Promise.resolve(); }
     return send(data.urls.deploy, L.deploying).then(function (result) {
       if (result.deployed) { dirty = false; window.location.assign(result.redirect); return; }
-      showProblems(result.problems || []);
+      showProblems(result.problems || [], result.warnings);
       box.setAttribute("data-checked", String((result.problems || []).length));
+      box.setAttribute("data-warnings", String((result.warnings || []).length));
       setStatus(L.problems + ": " + (result.problems || []).length, "danger");
     });
   }
