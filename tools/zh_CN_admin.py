@@ -229,7 +229,8 @@ ZH_ADMIN = {
     "decision table": "决策表", "rule": "规则",
     "A user name is 2 to 64 letters, digits or . _ - @, with at least one letter or digit.":
         "用户名为 2 到 64 位字母、数字或 . _ - @，且至少含一个字母或数字。",
-    "A phone number has 5 to 20 digits, spaces or hyphens, and may start with +.": "电话号码为 5 到 20 位数字、空格或“-”，可以“+”开头。",
+    "A phone number has 5 to 20 digits, spaces or hyphens, and may start with +.":
+        "电话号码为 5 到 20 位数字、空格或“-”，可以“+”开头。",
     "This cell holds a formula without a value: type the value itself (or open and save the file in Excel first).":
         "此单元格是没有计算结果的公式：请直接填写内容（或先用 Excel 打开并保存该文件）。",
 }

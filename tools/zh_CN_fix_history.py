@@ -10,5 +10,6 @@ ZH_FIX_HISTORY: dict[str, str] = {
     "Votes": "票数",
     "Shares of the valid votes": "占有效票比例",
     "Satisfied and basically satisfied, share": "满意和基本满意率",
-    "Show all %(n)s events (the %(earlier)s earlier ones are not shown)": "显示全部 %(n)s 条记录（较早的 %(earlier)s 条未显示）",
+    "Show all %(n)s events (the %(earlier)s earlier ones are not shown)":
+        "显示全部 %(n)s 条记录（较早的 %(earlier)s 条未显示）",
 }

@@ -235,11 +235,13 @@ ZH_MODELS_FIX: dict[str, str] = {
     "this is not Python: write a date in quotes ('2026-12-01') or an expression such as add_days(plan_due, 30)":
         "这不是有效的写法：日期须加引号（'2026-12-01'），或写成表达式，例如 add_days(plan_due, 30)",
     "a comparison is written with ==, e.g. decision == 'pass'": "比较须用 ==，例如 decision == 'pass'",
-    "this is not valid Python: check the quotes, brackets and operators": "这不是有效的 Python 写法，请检查引号、括号和运算符",
+    "this is not valid Python: check the quotes, brackets and operators":
+        "这不是有效的 Python 写法，请检查引号、括号和运算符",
     "%(hint)s (you wrote: %(text)s)": "%(hint)s（现在写的是：%(text)s）",
     "the template is not finished: every {{ needs its }} and every {%% if %%} or {%% for %%} its {%% endif %%} or "
-    "{%% endfor %%}": "模板没有写完整：每个 {{ 都要有对应的 }}，每个 {%% if %%} 或 {%% for %%} 都要有对应的 {%% endif %%} 或 "
-                      "{%% endfor %%}",
+    "{%% endfor %%}":
+        "模板没有写完整：每个 {{ 都要有对应的 }}，"
+        "每个 {%% if %%} 或 {%% for %%} 都要有对应的 {%% endif %%} 或 {%% endfor %%}",
     "unexpected '%(char)s': a value is written as {{ name }}, a tag as {%% if … %%}":
         "此处不应出现“%(char)s”：取值写作 {{ 名称 }}，标签写作 {%% if … %%}",
     "the template cannot be read (%(error)s)": "模板写法有误（%(error)s）",
@@ -247,7 +249,8 @@ ZH_MODELS_FIX: dict[str, str] = {
     "dept_survey.": "标识须以字母开头，只用字母、数字、“_”“-”和“.”（它会出现在网址中），例如 dept_survey。",
     "A process with this id already exists: choose another id, or edit that one.":
         "已有使用此标识的流程：请换一个标识，或直接编辑那个流程。",
-    "Give the process a name of at most 100 characters (users see it).": "请为流程起一个不超过 100 字的名称（用户会看到它）。",
+    "Give the process a name of at most 100 characters (users see it).":
+        "请为流程起一个不超过 100 字的名称（用户会看到它）。",
     "New process": "新建流程",
     "Name (users see it)": "名称（用户可见）",
     "e.g. 专项调研": "例如：专项调研",
