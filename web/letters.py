@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
+from engine import dates
 from engine.services import views
 from web import auditor, documents
 from web.db import get_session
@@ -58,7 +58,7 @@ def opinions_letter(data: dict):
         documents.paragraph(document, f"　　整改目标：{item.get('target', '')}"
                             + (f"　整改时限：{chinese_date(deadline)}前" if deadline else ""))
     if issued:
-        plan, report = issued + relativedelta(months=1), issued + relativedelta(months=2)
+        plan, report = dates.add_months(issued, 1), dates.add_months(issued, 2)  # the process's own rule
         duties = (f"　　请你单位认真研究，于{chinese_date(plan)}前向{organ}报送整改方案，"
                   f"于{chinese_date(report)}前报送整改情况报告。")
     else:
