@@ -21,11 +21,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
 import forms
 from engine import clock
-from engine.models import HumanTask, TaskState, User
+from engine.models import User
 from engine.services import exports, history, views
 from engine.services.attachments import path_of
 from web import formkit
@@ -80,14 +79,6 @@ class _Pages:
                                         "attachments": files or {}}))
 
 
-def _with_answers(session, instance_id: int) -> list[HumanTask]:
-    """Load the completed tasks' answers (a deferred column) in one statement rather than one per task:
-    earlier_steps then finds them in the session while the caller holds the list."""
-    query = (select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.COMPLETED)
-             .options(undefer(HumanTask.submitted)).execution_options(populate_existing=True))
-    return list(session.scalars(query))
-
-
 def _file_chunks(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -104,9 +95,7 @@ def build(session, instance_id: int, storage: Path, handle) -> None:
     see the instance (checked here) and to read the history (checked by the blueprint)."""
     page = views.instance_page(session, instance_id, current_user)
     instance = page.instance
-    answered = _with_answers(session, instance_id)  # held: the session only keeps weak references
     steps = views.earlier_steps(session, instance)
-    del answered
     events = history.timeline(session, instance_id, include_views=True)
     names = {f.public_id: f"files/{f.public_id}-{f.filename}" for f in page.files}
     linked = {f.public_id: {"name": f.filename, "url": "../" + names[f.public_id]} for f in page.files}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from engine import clock, repository, runtime, serializer, validation
 from engine.errors import InvalidInput, NotFound, PermissionDenied
@@ -166,7 +166,8 @@ def earlier_steps(session: Session, instance: ProcessInstance, before: HumanTask
     choice_data gives them, found here when not given)."""
     choices = choice_data(session, instance) if choices is None else choices
     query = (select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED)
-             .options(selectinload(HumanTask.completed_by)).order_by(HumanTask.completed_at, HumanTask.id))
+             .options(selectinload(HumanTask.completed_by), undefer(HumanTask.submitted))  # answers: not one query each
+             .order_by(HumanTask.completed_at, HumanTask.id))
     steps = []
     for done in session.scalars(query):
         if (before is not None and done.id == before.id) or not view.sees_task(done.id, done.branch):
